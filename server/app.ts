@@ -1,0 +1,100 @@
+// Builds the Express app: security headers, LTI under /lti, the JSON API under /api, built widget
+// assets, health check, and one error handler. No listening here, so tests can mount it directly.
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import mongoose from 'mongoose';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSessionIssuer, requireSession, type SessionIssuer } from './auth/session.js';
+import type { Config } from './config.js';
+import { getCourse, getPerson } from './courses/course.service.js';
+import { errorHandler, NotFound } from './http/problem.js';
+import type { Logger } from './log.js';
+import { createLaunchHandler } from './lti/launch.js';
+import { ltiService, mountLti, type LtiService } from './lti/provider.js';
+import { mountDynamicRegistration } from './lti/registration.js';
+import { WIDGETS_DIR } from './pages/render.js';
+import { getPlacement } from './placements/placement.service.js';
+import { allFrameOrigins } from './tenants/tenant.service.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+// From source (server/) or from the build (dist/server/): static files stay in server/static.
+const STATIC_DIR = [path.resolve(here, 'static'), path.resolve(here, '../../server/static')].find((d) => existsSync(d)) ?? path.resolve(here, 'static');
+
+export interface AppOptions {
+  config: Config;
+  toolUrl: string;
+  mongoUri: string;
+  dbName: string;
+  log: Logger;
+}
+
+export interface ToolApp { app: Express; lti: LtiService; sessions: SessionIssuer }
+
+export async function createApp(o: AppOptions): Promise<ToolApp> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', o.config.production ? 1 : false);
+  const sessions = createSessionIssuer(o.config.ltiKey, o.config.sessionSeconds);
+
+  // frame-ancestors lists the registered LMS origins, so only they can frame the tool.
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    allFrameOrigins().then((origins) => { res.locals.frameAncestors = ["'self'", ...origins]; next(); }, next);
+  });
+  app.use(helmet({
+    frameguard: false, // X-Frame-Options cannot list origins; CSP frame-ancestors does the job
+    crossOriginEmbedderPolicy: false,
+    hsts: o.toolUrl.startsWith('https://') ? undefined : false,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: [(_req, res) => ((res as Response).locals.frameAncestors as string[]).join(' ')],
+        ...(o.toolUrl.startsWith('https://') ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+  }));
+
+  app.get('/healthz', async (_req, res) => {
+    const db = mongoose.connection.readyState === 1 ? await mongoose.connection.db!.admin().ping().then(() => 'ok', () => 'down') : 'down';
+    res.status(db === 'ok' ? 200 : 503).json({ status: db === 'ok' ? 'ok' : 'degraded', db });
+  });
+
+  app.use('/static', express.static(STATIC_DIR, { maxAge: '1h', index: false }));
+  app.use('/assets', express.static(path.join(WIDGETS_DIR, 'assets'), { immutable: true, maxAge: '365d', index: false }));
+
+  mountDynamicRegistration(app, { lti: ltiService, toolUrl: o.toolUrl, production: o.config.production, log: o.log });
+  const lti = await mountLti(app, {
+    ltiKey: o.config.ltiKey, mongoUri: o.mongoUri, dbName: o.dbName, toolUrl: o.toolUrl, log: o.log,
+    onLaunch: createLaunchHandler(sessions),
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: o.config.bodyLimit }));
+  api.get('/session', requireSession(sessions), async (req, res) => {
+    const s = req.session!;
+    const [person, course, placement] = await Promise.all([
+      getPerson(s.tenantId, s.userId), getCourse(s.tenantId, s.courseId), s.placementId ? getPlacement(s.tenantId, s.placementId) : null,
+    ]);
+    res.json({
+      user: { id: s.userId, displayName: person?.name ?? person?.label ?? '', roles: s.roles },
+      course: { id: s.courseId, title: course?.title ?? '' },
+      placement: placement ? { id: String(placement._id), title: placement.title ?? '' } : null,
+      kind: s.kind, locale: s.locale,
+    });
+  });
+  api.use((req, _res, next) => next(new NotFound(`No API route ${req.method} ${req.path}.`)));
+  app.use('/api', api);
+
+  app.use((req, _res, next) => next(new NotFound(`Nothing here: ${req.method} ${req.path}`)));
+  app.use(errorHandler(o.log));
+  return { app, lti, sessions };
+}

@@ -1,0 +1,48 @@
+// Server-side record of each OIDC login initiation: which state and nonce the tool sent to which
+// platform. A launch must present a state we issued, unexpired and unused, and an id_token whose
+// nonce is the one we sent with it. Consuming is one atomic update, so a replay loses the race.
+import mongoose, { Schema } from 'mongoose';
+
+export const LOGIN_STATE_SECONDS = 600; // how long a login may take at the LMS before the launch
+
+const loginStateSchema = new Schema({
+  state: { type: String, required: true },
+  nonce: { type: String, required: true },
+  issuer: { type: String, required: true },
+  clientId: { type: String, required: true },
+  createdAt: { type: Date, required: true },
+  expiresAt: { type: Date, required: true },
+  usedAt: { type: Date, default: null },
+});
+loginStateSchema.index({ state: 1 }, { unique: true });
+loginStateSchema.index({ expiresAt: 1 });
+
+export const LoginStateModel = mongoose.model('LoginState', loginStateSchema, 'lti_login_states');
+
+export async function recordLoginState(s: { state: string; nonce: string; issuer: string; clientId: string }, now = new Date()): Promise<void> {
+  await LoginStateModel.create({ ...s, createdAt: now, expiresAt: new Date(now.getTime() + LOGIN_STATE_SECONDS * 1000) });
+}
+
+export type ConsumeResult =
+  | { ok: true; issuer: string; clientId: string; nonce: string }
+  | { ok: false; reason: 'unknown-state' | 'expired-state' | 'replayed-state' };
+
+/** Marks the state used and returns what was recorded with it; fails for unknown, expired or used states. */
+export async function consumeLoginState(state: string, now = new Date()): Promise<ConsumeResult> {
+  const doc = await LoginStateModel.findOneAndUpdate(
+    { state, usedAt: null, expiresAt: { $gt: now } },
+    { $set: { usedAt: now } },
+    { new: false },
+  ).lean();
+  if (doc) return { ok: true, issuer: doc.issuer, clientId: doc.clientId, nonce: doc.nonce };
+  const existing = await LoginStateModel.findOne({ state }, { usedAt: 1, expiresAt: 1 }).lean();
+  if (!existing) return { ok: false, reason: 'unknown-state' };
+  if (existing.usedAt) return { ok: false, reason: 'replayed-state' };
+  return { ok: false, reason: 'expired-state' };
+}
+
+/** Clean-up: used or expired states are kept a while for replay detection, then removed. */
+export async function deleteExpiredLoginStates(now = new Date()): Promise<number> {
+  const r = await LoginStateModel.deleteMany({ expiresAt: { $lt: new Date(now.getTime() - LOGIN_STATE_SECONDS * 1000) } });
+  return r.deletedCount ?? 0;
+}

@@ -1,0 +1,17 @@
+// A Placement is one LMS resource link: the activity a teacher added to a course. Later issues
+// attach the assessment, its form and the gradebook line item to it.
+import mongoose, { Schema } from 'mongoose';
+
+const placementSchema = new Schema({
+  tenantId: { type: Schema.Types.ObjectId, required: true },
+  courseId: { type: Schema.Types.ObjectId, required: true },
+  resourceLinkId: { type: String, required: true },
+  title: { type: String, default: '' },
+  assessmentId: { type: String },
+  lineItemUrl: { type: String },
+  createdAt: { type: Date, default: () => new Date() },
+});
+placementSchema.index({ tenantId: 1, resourceLinkId: 1 }, { unique: true });
+placementSchema.index({ tenantId: 1, courseId: 1 });
+
+export const PlacementModel = mongoose.model('Placement', placementSchema, 'placements');

@@ -1,0 +1,22 @@
+// Starts the real tool for a test file: real app, real database (a fresh one per call), on a
+// random loopback port. Use one per test file (ltijs is a process-wide singleton).
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../server/config.js';
+import { createLogger } from '../../server/log.js';
+import { startTool, type RunningTool } from '../../server/main.js';
+
+export function testDatabaseUri(): string {
+  const uri = process.env.GL_TEST_MONGODB_URI;
+  if (!uri) throw new Error('GL_TEST_MONGODB_URI is not set: run tests through vitest (test/support/global-setup.ts)');
+  return uri;
+}
+
+export async function startTestTool(env: Record<string, string> = {}): Promise<RunningTool> {
+  const dbName = `gl_test_${randomBytes(6).toString('hex')}`;
+  const base = testDatabaseUri().replace(/\/[^/]*$/, '/');
+  const config = loadConfig({
+    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', MONGODB_URI: `${base}${dbName}`,
+    LTI_KEY: randomBytes(24).toString('hex'), LOG_LEVEL: process.env.GL_TEST_LOG_LEVEL ?? 'silent', ...env,
+  });
+  return startTool(config, createLogger(config.logLevel));
+}
