@@ -1,0 +1,1 @@
+declare module 'temml' { const temml: { renderToString(tex: string, o?: Record<string, unknown>): string }; export default temml; }
