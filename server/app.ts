@@ -91,6 +91,12 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
       kind: s.kind, locale: s.locale,
     });
   });
+  // Domain routers mount here, one line each.
+  // ROUTES: content
+  // ROUTES: delivery
+  // ROUTES: mastery
+  // ROUTES: grades
+  // ROUTES: admin
   api.use((req, _res, next) => next(new NotFound(`No API route ${req.method} ${req.path}.`)));
   app.use('/api', api);
 

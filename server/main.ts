@@ -1,13 +1,13 @@
 // Starts the tool: configuration, database (embedded when MONGODB_URI is unset), indexes, the app,
 // the clean-up job, and a graceful shutdown on SIGTERM/SIGINT.
 import { createServer, type Server } from 'node:http';
-import { createApp } from './app.js';
+import { createApp, type ToolApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { startCleanupJob } from './db/cleanup.js';
 import { connectDatabase, ensureIndexes, type DatabaseHandle } from './db/connection.js';
 import { createLogger, type Logger } from './log.js';
 
-export interface RunningTool { url: string; server: Server; db: DatabaseHandle; stop(): Promise<void> }
+export interface RunningTool { url: string; server: Server; db: DatabaseHandle; app: ToolApp; stop(): Promise<void> }
 
 export async function startTool(config: Config = loadConfig(), log: Logger = createLogger(config.logLevel)): Promise<RunningTool> {
   const db = await connectDatabase({
@@ -24,7 +24,8 @@ export async function startTool(config: Config = loadConfig(), log: Logger = cre
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  const { app } = await createApp({ config, toolUrl: url, mongoUri: db.uri, dbName: db.dbName, log });
+  const toolApp = await createApp({ config, toolUrl: url, mongoUri: db.uri, dbName: db.dbName, log });
+  const { app } = toolApp;
   await ensureIndexes();
   server.on('request', app);
   const stopCleanup = startCleanupJob(log);
@@ -41,7 +42,7 @@ export async function startTool(config: Config = loadConfig(), log: Logger = cre
     });
     await db.close();
   })());
-  return { url, server, db, stop };
+  return { url, server, db, app: toolApp, stop };
 }
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
