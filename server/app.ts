@@ -14,6 +14,7 @@ import type { Logger } from './log.js';
 import { createLaunchHandler } from './lti/launch.js';
 import { ltiService, mountLti, type LtiService } from './lti/provider.js';
 import { mountDynamicRegistration } from './lti/registration.js';
+import { deepLinkingRoutes, type LinkableAssessment } from './lti/deep-linking.js';
 import { WIDGETS_DIR } from './pages/render.js';
 import { getPlacement } from './placements/placement.service.js';
 import { allFrameOrigins } from './tenants/tenant.service.js';
@@ -31,6 +32,13 @@ export interface AppOptions {
 }
 
 export interface ToolApp { app: Express; lti: LtiService; sessions: SessionIssuer }
+
+/** The content domain's view of an assessment, in the shape deep linking needs. */
+async function linkableAssessment(tenantId: string, assessmentId: string): Promise<LinkableAssessment | null> {
+  const { getAssessment } = await import('./content/content.service.js');
+  const a = await getAssessment(tenantId, assessmentId);
+  return a ? { id: a.id, title: a.title, kind: a.kind, itemCount: a.itemCount, standards: a.standards } : null;
+}
 
 export async function createApp(o: AppOptions): Promise<ToolApp> {
   const app = express();
@@ -97,6 +105,8 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
   // ROUTES: mastery
   // ROUTES: grades
   // ROUTES: admin
+  // ROUTES: lti
+  api.use(deepLinkingRoutes({ sessions, lti, toolUrl: o.toolUrl, findAssessment: linkableAssessment }));
   api.use((req, _res, next) => next(new NotFound(`No API route ${req.method} ${req.path}.`)));
   app.use('/api', api);
 

@@ -65,6 +65,13 @@ export async function findTenant(platformId: string, deploymentId: string): Prom
   return platform?.acceptNewDeployments ? addDeployment(platformId, deploymentId) : null;
 }
 
+/** The platform and deployment behind a tenant id (as carried by sessions and stored records). */
+export async function getTenantRegistration(tenantId: string): Promise<{ platform: PlatformDoc; deploymentId: string }> {
+  const tenant = (await TenantModel.findById(tenantId).lean()) as TenantDoc | null;
+  if (!tenant) throw new NotFound('No such tenant.');
+  return { platform: await getPlatform(String(tenant.platformId)), deploymentId: tenant.deploymentId };
+}
+
 export async function getPlatform(platformId: string): Promise<PlatformDoc> {
   const p = (await PlatformModel.findById(platformId).lean()) as PlatformDoc | null;
   if (!p) throw new NotFound('No such platform.');
