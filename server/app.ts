@@ -11,7 +11,7 @@ import type { Config } from './config.js';
 import { getCourse, getPerson } from './courses/course.service.js';
 import { errorHandler, NotFound } from './http/problem.js';
 import type { Logger } from './log.js';
-import { createLaunchHandler } from './lti/launch.js';
+import { createLaunchHandler, mountLaunchCompletion } from './lti/launch.js';
 import { ltiService, mountLti, type LtiService } from './lti/provider.js';
 import { mountDynamicRegistration } from './lti/registration.js';
 import { deepLinkingRoutes, type LinkableAssessment } from './lti/deep-linking.js';
@@ -80,6 +80,7 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
   app.use('/assets', express.static(path.join(WIDGETS_DIR, 'assets'), { immutable: true, maxAge: '365d', index: false }));
 
   mountDynamicRegistration(app, { lti: ltiService, toolUrl: o.toolUrl, production: o.config.production, log: o.log });
+  mountLaunchCompletion(app, sessions, o.toolUrl);
   const lti = await mountLti(app, {
     ltiKey: o.config.ltiKey, mongoUri: o.mongoUri, dbName: o.dbName, toolUrl: o.toolUrl, log: o.log,
     onLaunch: createLaunchHandler(sessions),
@@ -101,7 +102,9 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
   });
   // Domain routers mount here, one line each.
   // ROUTES: content
+  api.use((await import('./content/content.routes.js')).contentRoutes({ sessions }));
   // ROUTES: delivery
+  api.use((await import('./delivery/attempt.routes.js')).deliveryRoutes({ sessions }));
   // ROUTES: mastery
   // ROUTES: grades
   // ROUTES: admin

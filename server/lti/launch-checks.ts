@@ -42,7 +42,10 @@ export interface CheckDeps {
   findTenant(platformId: string, deploymentId: string): Promise<TenantRef | null>;
 }
 
-export interface CheckedLaunch { platform: PlatformRef; tenant: TenantRef; claims: JWTPayload & Record<string, unknown> }
+export interface CheckedLaunch {
+  platform: PlatformRef; tenant: TenantRef; claims: JWTPayload & Record<string, unknown>;
+  login: { state: string; nonce: string; storageTarget: string | null };
+}
 
 const reject = (reason: string, message: string, status = 400): never => { throw new LaunchRejected(message, reason, status); };
 const isStr = (v: unknown, max = 2000): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
@@ -130,7 +133,7 @@ export async function checkIdTokenPost(body: unknown, toolUrl: string, deps: Che
   if (target !== undefined && (!isStr(target) || !sameOrigin(target, toolUrl))) {
     reject('foreign-target', 'The launch targets a different site than this tool.');
   }
-  return { platform, tenant: tenant!, claims };
+  return { platform, tenant: tenant!, claims, login: { state: state as string, nonce: login.nonce, storageTarget: login.storageTarget ?? null } };
 }
 
 export interface LoginParams { iss: string; login_hint: string; target_link_uri: string; client_id?: string; lti_deployment_id?: string; lti_message_hint?: string }

@@ -21,3 +21,25 @@ const deepLinkLaunchSchema = new Schema({
 deepLinkLaunchSchema.index({ expiresAt: 1 });
 
 export const DeepLinkLaunchModel = mongoose.model('DeepLinkLaunch', deepLinkLaunchSchema, 'lti_deep_link_launches');
+
+/**
+ * A verified launch waiting for its browser to prove, through LTI platform storage, that it started
+ * the login (cookies were blocked). Completed once, within a couple of minutes, or never.
+ */
+export const PENDING_LAUNCH_SECONDS = 120;
+
+const pendingLaunchSchema = new Schema({
+  state: { type: String, required: true },
+  nonce: { type: String, required: true },
+  storageTarget: { type: String, required: true },
+  platformOrigin: { type: String, required: true },
+  // What the launch handler decided; the session token is only issued on completion.
+  context: { type: Schema.Types.Mixed, required: true },
+  page: { type: String, required: true },
+  title: { type: String, default: '' },
+  createdAt: { type: Date, required: true },
+  expiresAt: { type: Date, required: true },
+});
+pendingLaunchSchema.index({ expiresAt: 1 });
+
+export const PendingLaunchModel = mongoose.model('PendingLaunch', pendingLaunchSchema, 'lti_pending_launches');

@@ -1,7 +1,8 @@
 // Turns a verified launch into a LaunchContext: records the course, person and placement, issues
 // the API session token, and answers with the page for the user's role. Nothing past this file
 // sees a JWT claim.
-import type { Request, Response } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { SessionIssuer, LaunchContext } from '../auth/session.js';
 import { upsertCourse, upsertPerson } from '../courses/course.service.js';
 import { LaunchRejected } from '../http/problem.js';
@@ -9,7 +10,9 @@ import { upsertPlacement } from '../placements/placement.service.js';
 import { renderWidgetPage, type PageName } from '../pages/render.js';
 import { rememberFrameOrigin } from '../tenants/tenant.service.js';
 import { CLAIM, type CheckedLaunch } from './launch-checks.js';
-import { DEEP_LINK_LAUNCH_SECONDS, DeepLinkLaunchModel } from './launch.model.js';
+import { DEEP_LINK_LAUNCH_SECONDS, DeepLinkLaunchModel, PENDING_LAUNCH_SECONDS, PendingLaunchModel } from './launch.model.js';
+import { safeEqual, storageVerifyPage } from './browser-binding.js';
+import type { LaunchBindingInfo } from './provider.js';
 import { isLearner, isStaff, parseRoles } from './roles.js';
 
 export const SUPPORTED_LOCALES = ['en', 'es'] as const;
@@ -85,7 +88,49 @@ export function createLaunchHandler(sessions: SessionIssuer) {
       page = isStaff(roles) ? 'teacher' : 'student';
       title = placement.title || course.title || 'Growthline';
     }
+    const binding = res.locals.glBinding as LaunchBindingInfo | undefined;
+    if (binding?.binding === 'storage') {
+      // Cookies were blocked: the session is issued only once the browser proves, through the
+      // LMS's storage frame, that it started this login.
+      const now = new Date();
+      const pending = await PendingLaunchModel.create({
+        state: checked.login.state, nonce: checked.login.nonce, storageTarget: checked.login.storageTarget!, platformOrigin: binding.platformOrigin,
+        context: ctx, page, title, createdAt: now, expiresAt: new Date(now.getTime() + PENDING_LAUNCH_SECONDS * 1000),
+      });
+      res.status(200).type('html').send(storageVerifyPage({
+        target: checked.login.storageTarget!, platformOrigin: binding.platformOrigin, state: checked.login.state, nonce: checked.login.nonce,
+        pending: String(pending._id), relaunch: `/lti/relaunch?state=${encodeURIComponent(checked.login.state)}`,
+      }));
+      return;
+    }
     const token = await sessions.issue(ctx);
     res.status(200).type('html').send(await renderWidgetPage(page, { token, title, locale }));
   };
+}
+
+const CompleteSchema = z.object({ pending: z.string().regex(/^[a-f0-9]{24}$/), state: z.string().min(1).max(200), nonce: z.string().min(1).max(500) });
+
+/**
+ * Completes a launch parked for platform-storage verification. Only our own verify page may post
+ * here (Origin check: a cross-site form cannot log a student into someone else's launch), once,
+ * within its lifetime, with the exact state and nonce the login stored in the LMS's frame.
+ */
+export function mountLaunchCompletion(app: Express, sessions: SessionIssuer, toolUrl: string): void {
+  app.post('/lti/launch/complete', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res, next) => {
+    try {
+      if (req.get('origin') !== new URL(toolUrl).origin) throw new LaunchRejected('This launch could not be verified.', 'complete-foreign-origin', 403);
+      const body = CompleteSchema.safeParse(req.body);
+      if (!body.success) throw new LaunchRejected('This launch could not be verified.', 'complete-malformed', 400);
+      const pending = await PendingLaunchModel.findOneAndDelete({ _id: body.data.pending, expiresAt: { $gt: new Date() } }).lean();
+      if (!pending) throw new LaunchRejected('This launch expired or was already used. Open the activity again from your course.', 'complete-unknown', 401);
+      if (!safeEqual(body.data.state, pending.state) || !safeEqual(body.data.nonce, pending.nonce)) {
+        throw new LaunchRejected('This launch could not be verified: it did not start in this browser.', 'complete-mismatch', 401);
+      }
+      const ctx = pending.context as LaunchContext;
+      const token = await sessions.issue(ctx);
+      res.status(200).type('html').send(await renderWidgetPage(pending.page as PageName, { token, title: pending.title ?? 'Growthline', locale: ctx.locale }));
+    } catch (err) {
+      next(err);
+    }
+  });
 }

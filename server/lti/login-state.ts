@@ -13,18 +13,27 @@ const loginStateSchema = new Schema({
   createdAt: { type: Date, required: true },
   expiresAt: { type: Date, required: true },
   usedAt: { type: Date, default: null },
+  // Where the browser proves it started this login when cookies are blocked (LTI platform storage).
+  storageTarget: { type: String, default: null },
+  // The login initiation as received, so a blocked launch can be restarted in a new window.
+  loginParams: { type: Schema.Types.Mixed, default: null },
 });
 loginStateSchema.index({ state: 1 }, { unique: true });
 loginStateSchema.index({ expiresAt: 1 });
 
 export const LoginStateModel = mongoose.model('LoginState', loginStateSchema, 'lti_login_states');
 
-export async function recordLoginState(s: { state: string; nonce: string; issuer: string; clientId: string }, now = new Date()): Promise<void> {
+export interface LoginStateInput {
+  state: string; nonce: string; issuer: string; clientId: string;
+  storageTarget?: string | null; loginParams?: Record<string, string> | null;
+}
+
+export async function recordLoginState(s: LoginStateInput, now = new Date()): Promise<void> {
   await LoginStateModel.create({ ...s, createdAt: now, expiresAt: new Date(now.getTime() + LOGIN_STATE_SECONDS * 1000) });
 }
 
 export type ConsumeResult =
-  | { ok: true; issuer: string; clientId: string; nonce: string }
+  | { ok: true; issuer: string; clientId: string; nonce: string; storageTarget?: string | null }
   | { ok: false; reason: 'unknown-state' | 'expired-state' | 'replayed-state' };
 
 /** Marks the state used and returns what was recorded with it; fails for unknown, expired or used states. */
@@ -34,7 +43,7 @@ export async function consumeLoginState(state: string, now = new Date()): Promis
     { $set: { usedAt: now } },
     { new: false },
   ).lean();
-  if (doc) return { ok: true, issuer: doc.issuer, clientId: doc.clientId, nonce: doc.nonce };
+  if (doc) return { ok: true, issuer: doc.issuer, clientId: doc.clientId, nonce: doc.nonce, storageTarget: doc.storageTarget ?? null };
   const existing = await LoginStateModel.findOne({ state }, { usedAt: 1, expiresAt: 1 }).lean();
   if (!existing) return { ok: false, reason: 'unknown-state' };
   if (existing.usedAt) return { ok: false, reason: 'replayed-state' };
@@ -45,4 +54,12 @@ export async function consumeLoginState(state: string, now = new Date()): Promis
 export async function deleteExpiredLoginStates(now = new Date()): Promise<number> {
   const r = await LoginStateModel.deleteMany({ expiresAt: { $lt: new Date(now.getTime() - LOGIN_STATE_SECONDS * 1000) } });
   return r.deletedCount ?? 0;
+}
+
+/** The original login parameters of a recent login, for restarting it in a new window. */
+export async function loginParamsFor(state: string): Promise<Record<string, string> | null> {
+  const doc = await LoginStateModel.findOne({ state }, { loginParams: 1, createdAt: 1 }).lean();
+  if (!doc || !doc.loginParams) return null;
+  if (doc.createdAt.getTime() < Date.now() - 2 * LOGIN_STATE_SECONDS * 1000) return null;
+  return doc.loginParams as Record<string, string>;
 }

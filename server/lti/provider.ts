@@ -8,7 +8,13 @@ import { LaunchRejected, renderErrorPage } from '../http/problem.js';
 import type { Logger } from '../log.js';
 import { findPlatform, findPlatformsByIssuer, findTenant } from '../tenants/tenant.service.js';
 import { checkIdTokenPost, checkLoginInitiation, type CheckDeps, type CheckedLaunch, type PlatformRef } from './launch-checks.js';
-import { consumeLoginState, recordLoginState } from './login-state.js';
+import { clearBindingCookie, hasBindingCookie, newWindowPage, setBindingCookie, storageLoginPage, validStorageTarget, type Binding } from './browser-binding.js';
+import { consumeLoginState, loginParamsFor, recordLoginState } from './login-state.js';
+
+/** How the launch's browser proved it started the login; read by the launch handler. */
+export interface LaunchBindingInfo { binding: Binding; platformOrigin: string }
+
+const LOGIN_PARAMS = ['iss', 'login_hint', 'target_link_uri', 'lti_message_hint', 'client_id', 'lti_deployment_id'] as const;
 
 export interface LtiPlatformRecord {
   url: string; name: string; clientId: string; authenticationEndpoint: string; accesstokenEndpoint: string;
@@ -84,13 +90,19 @@ let setUp = false;
 export async function mountLti(app: Express, opts: LtiOptions): Promise<LtiService> {
   if (setUp) throw new Error('ltijs is a process-wide singleton: mountLti can run once per process');
   setUp = true;
-  const secure = opts.toolUrl.startsWith('https://');
+  // Browsers accept Secure cookies on https and on loopback hosts (development); SameSite=None lets
+  // the login cookie come back on the LMS's cross-site form POST.
+  const toolHost = new URL(opts.toolUrl).hostname;
+  const secure = opts.toolUrl.startsWith('https://') || ['localhost', '127.0.0.1', '[::1]'].includes(toolHost);
   Provider.setup(opts.ltiKey, { url: opts.mongoUri, connection: { dbName: opts.dbName } }, {
     appRoute: '/launch', loginRoute: '/login', keysetRoute: '/keys', dynRegRoute: '/ltijs-dynreg-disabled',
     ltiaas: true,          // no ltijs session cookie or ltik redirect: we issue our own session token
     cors: false,           // ltijs would reflect any origin with credentials
     tokenMaxAge: 300,      // our checks also bound iat, with clock skew; see launch-checks.ts
-    // The state cookie must survive a cross-site iframe on https; on plain-http localhost use Lax.
+    // ltijs's "devMode" only drops its own state-cookie requirement. The requirement is kept, and made
+    // stricter, by browser-binding.ts: a server-side state bound to our login cookie OR to platform
+    // storage — the only way a launch can work where cookies are blocked.
+    devMode: true,
     cookies: secure ? { secure: true, sameSite: 'None' } : { secure: false, sameSite: 'Lax' },
   });
 
@@ -129,14 +141,20 @@ export async function mountLti(app: Express, opts: LtiOptions): Promise<LtiServi
     try {
       const params = { ...(req.query as Record<string, unknown>), ...((req.body ?? {}) as Record<string, unknown>) };
       const { platform } = await checkLoginInitiation(params, opts.toolUrl, checkDeps);
+      const storageTarget = validStorageTarget(params.lti_storage_target);
+      const loginParams = Object.fromEntries(LOGIN_PARAMS.filter((k) => typeof params[k] === 'string').map((k) => [k, params[k] as string]));
       const redirect = res.redirect.bind(res) as (url: string) => void;
       (res as unknown as { redirect: (url: string) => void }).redirect = (url: string) => {
         const u = new URL(url);
         const state = u.searchParams.get('state');
         const nonce = u.searchParams.get('nonce');
         if (!state || !nonce) return next(new LaunchRejected('The login could not be started.', 'no-state', 500));
-        recordLoginState({ state, nonce, issuer: platform.issuer, clientId: platform.clientId })
-          .then(() => redirect(url), next);
+        recordLoginState({ state, nonce, issuer: platform.issuer, clientId: platform.clientId, storageTarget, loginParams })
+          .then(() => {
+            setBindingCookie(res, opts.ltiKey, state, secure);
+            if (!storageTarget) return redirect(url);
+            res.status(200).type('html').send(storageLoginPage({ target: storageTarget, platformOrigin: u.origin, state, nonce, redirect: url }));
+          }, next);
       };
       next();
     } catch (err) {
@@ -147,13 +165,36 @@ export async function mountLti(app: Express, opts: LtiOptions): Promise<LtiServi
   // §5.1.3 checks before ltijs verifies the signature.
   app.post('/lti/launch', express.urlencoded({ extended: false, limit: '64kb' }), async (req, res, next) => {
     try {
-      res.locals.glChecked = await checkIdTokenPost(req.body, opts.toolUrl, checkDeps);
+      const checked = await checkIdTokenPost(req.body, opts.toolUrl, checkDeps);
+      const { state, storageTarget } = checked.login;
+      const binding: Binding = hasBindingCookie(req, opts.ltiKey, state) ? 'cookie' : storageTarget ? 'storage' : 'none';
+      if (binding === 'cookie') clearBindingCookie(res, state, secure);
+      if (binding === 'none') {
+        opts.log.info({ reason: 'no-cookie-no-storage' }, 'launch needs a new window');
+        res.status(200).type('html').send(newWindowPage(`/lti/relaunch?state=${encodeURIComponent(state)}`));
+        return;
+      }
+      const platform = await findPlatform(checked.platform.issuer, checked.platform.clientId);
+      res.locals.glChecked = checked;
+      res.locals.glBinding = { binding, platformOrigin: platform ? new URL(platform.authEndpoint).origin : '' } satisfies LaunchBindingInfo;
       next();
     } catch (err) {
       if (err instanceof LaunchRejected) opts.log.warn({ reason: err.reason }, 'launch refused');
       next(err);
     }
   });
+  // A launch blocked inside the LMS frame starts again, as a fresh login, in a window of its own.
+  app.get('/lti/relaunch', async (req, res, next) => {
+    try {
+      const state = typeof req.query.state === 'string' ? req.query.state.slice(0, 200) : '';
+      const params = state ? await loginParamsFor(state) : null;
+      if (!params) throw new LaunchRejected('This link has expired. Open the activity again from your course.', 'relaunch-expired', 404);
+      res.redirect(303, `/lti/login?${new URLSearchParams(params).toString()}`);
+    } catch (err) {
+      next(err);
+    }
+  });
+
   app.get('/lti/launch', (_req, _res, next) => next(new LaunchRejected('This address is only for launches from an LMS. Open the activity from your course.', 'get-launch', 405)));
 
   app.use('/lti', Provider.app);

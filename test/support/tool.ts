@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/log.js';
 import { startTool, type RunningTool } from '../../server/main.js';
+import { freePort } from '../../server/db/embedded.js';
 
 export function testDatabaseUri(): string {
   const uri = process.env.GL_TEST_MONGODB_URI;
@@ -11,12 +12,20 @@ export function testDatabaseUri(): string {
   return uri;
 }
 
-export async function startTestTool(env: Record<string, string> = {}): Promise<RunningTool> {
+export interface TestToolOptions {
+  /** Serve under http://localhost:<port> (a different site from the 127.0.0.1 demo LMS: cross-site frames). */
+  host?: 'localhost';
+}
+
+export async function startTestTool(env: Record<string, string> = {}, opts: TestToolOptions = {}): Promise<RunningTool> {
   const dbName = `gl_test_${randomBytes(6).toString('hex')}`;
   const base = testDatabaseUri().replace(/\/[^/]*$/, '/');
+  const port = opts.host ? await freePort() : 0;
   const config = loadConfig({
-    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', MONGODB_URI: `${base}${dbName}`,
-    LTI_KEY: randomBytes(24).toString('hex'), LOG_LEVEL: process.env.GL_TEST_LOG_LEVEL ?? 'silent', ...env,
+    NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', MONGODB_URI: `${base}${dbName}`,
+    LTI_KEY: randomBytes(24).toString('hex'), LOG_LEVEL: process.env.GL_TEST_LOG_LEVEL ?? 'silent',
+    ...(opts.host ? { PUBLIC_URL: `http://${opts.host}:${port}` } : {}),
+    ...env,
   });
   return startTool(config, createLogger(config.logLevel));
 }
