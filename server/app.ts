@@ -53,6 +53,9 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
   app.use(helmet({
     frameguard: false, // X-Frame-Options cannot list origins; CSP frame-ancestors does the job
     crossOriginEmbedderPolicy: false,
+    // Nothing leaks to other origins, and same-origin form posts keep their Origin header
+    // (with no-referrer, browsers send "Origin: null" on every POST).
+    referrerPolicy: { policy: 'same-origin' },
     hsts: o.toolUrl.startsWith('https://') ? undefined : false,
     contentSecurityPolicy: {
       useDefaults: false,
@@ -81,6 +84,9 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
 
   mountDynamicRegistration(app, { lti: ltiService, toolUrl: o.toolUrl, production: o.config.production, log: o.log });
   mountLaunchCompletion(app, sessions, o.toolUrl);
+  // ROUTES: lti (before mountLti: ltijs answers every other /lti path, its own /lti/keys included)
+  app.get('/lti/keys', (await import('./lti/keys.js')).toolKeysRoute(o.config));
+  app.get('/lti/canvas.json', (await import('./lti/canvas-config.js')).canvasConfigRoute(o.toolUrl));
   const lti = await mountLti(app, {
     ltiKey: o.config.ltiKey, mongoUri: o.mongoUri, dbName: o.dbName, toolUrl: o.toolUrl, log: o.log,
     onLaunch: createLaunchHandler(sessions),
@@ -107,9 +113,12 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
   api.use((await import('./delivery/attempt.routes.js')).deliveryRoutes({ sessions }));
   // ROUTES: mastery
   // ROUTES: grades
+  api.use((await import('./grades/grades.routes.js')).gradeRoutes({ sessions }));
   // ROUTES: admin
+  api.use((await import('./admin/admin.routes.js')).adminRoutes({ lti, toolUrl: o.toolUrl, adminToken: process.env.ADMIN_TOKEN }));
   // ROUTES: lti
-  api.use(deepLinkingRoutes({ sessions, lti, toolUrl: o.toolUrl, findAssessment: linkableAssessment }));
+  api.use(deepLinkingRoutes({ sessions, toolUrl: o.toolUrl, findAssessment: linkableAssessment }));
+  api.use((await import('./roster/roster.routes.js')).rosterRoutes({ sessions }));
   api.use((req, _res, next) => next(new NotFound(`No API route ${req.method} ${req.path}.`)));
   app.use('/api', api);
 

@@ -27,13 +27,19 @@ export async function startTool(config: Config = loadConfig(), log: Logger = cre
   const toolApp = await createApp({ config, toolUrl: url, mongoUri: db.uri, dbName: db.dbName, log });
   const { app } = toolApp;
   await ensureIndexes();
+  await import('./content/seed.js').then((content) => content.seedContent({ log }));
+  // HOOKS: grades
+  (await import('./grades/outbox.service.js')).registerGradeHooks();
   server.on('request', app);
   const stopCleanup = startCleanupJob(log);
+  // WORKERS: grades
+  const gradeWorker = (await import('./grades/worker.js')).startGradeWorkerFromEnv(log);
   log.info({ url }, 'Growthline is listening');
 
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     stopCleanup();
+    await gradeWorker.stop(); // WORKERS: grades — finish or hand back scores in flight while the database is still open
     // Stop accepting, let in-flight requests finish (bounded), then close the database.
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

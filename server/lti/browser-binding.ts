@@ -69,11 +69,9 @@ export function storageLoginPage(o: { target: string; platformOrigin: string; st
 /** At launch without a cookie: read state and nonce back from the LMS's storage frame, then complete. */
 export function storageVerifyPage(o: { target: string; platformOrigin: string; state: string; nonce: string; pending: string; relaunch: string }): string {
   return shell('Checking your launch', `<h1>Checking your launch…</h1><p role="status" id="gl-status">One moment.</p>
-<form method="post" action="/lti/launch/complete" id="gl-complete" hidden><input type="hidden" name="pending" value="${esc(o.pending)}">
-<input type="hidden" name="state"><input type="hidden" name="nonce"></form>
 <div id="gl-fallback" hidden><p>Your browser blocked what this activity needs inside the course page.</p>
 <p><a class="button" href="${esc(o.relaunch)}" target="_blank" rel="opener">Open in a new window</a></p></div>`,
-  { mode: 'verify', target: o.target, origin: o.platformOrigin, state: o.state, nonce: o.nonce });
+  { mode: 'verify', target: o.target, origin: o.platformOrigin, state: o.state, nonce: o.nonce, pending: o.pending });
 }
 
 /** No cookie and no platform storage: the launch can only be completed in a new window. */

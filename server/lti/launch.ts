@@ -111,14 +111,19 @@ export function createLaunchHandler(sessions: SessionIssuer) {
 const CompleteSchema = z.object({ pending: z.string().regex(/^[a-f0-9]{24}$/), state: z.string().min(1).max(200), nonce: z.string().min(1).max(500) });
 
 /**
- * Completes a launch parked for platform-storage verification. Only our own verify page may post
- * here (Origin check: a cross-site form cannot log a student into someone else's launch), once,
- * within its lifetime, with the exact state and nonce the login stored in the LMS's frame.
+ * Completes a launch parked for platform-storage verification. Only our own verify page can call
+ * this: it must carry the X-Growthline-Launch header, which a cross-site form cannot send and a
+ * cross-origin fetch cannot send without a CORS preflight the tool never grants — so nobody can log
+ * a student into someone else's launch (login CSRF). Once, within its lifetime, with the exact
+ * state and nonce the login stored in the LMS's frame.
  */
+export const COMPLETE_HEADER = 'x-growthline-launch';
 export function mountLaunchCompletion(app: Express, sessions: SessionIssuer, toolUrl: string): void {
   app.post('/lti/launch/complete', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res, next) => {
     try {
-      if (req.get('origin') !== new URL(toolUrl).origin) throw new LaunchRejected('This launch could not be verified.', 'complete-foreign-origin', 403);
+      const origin = req.get('origin');
+      const foreign = origin !== undefined && origin !== 'null' && origin !== new URL(toolUrl).origin;
+      if (req.get(COMPLETE_HEADER) !== 'complete' || foreign) throw new LaunchRejected('This launch could not be verified.', 'complete-not-from-tool', 403);
       const body = CompleteSchema.safeParse(req.body);
       if (!body.success) throw new LaunchRejected('This launch could not be verified.', 'complete-malformed', 400);
       const pending = await PendingLaunchModel.findOneAndDelete({ _id: body.data.pending, expiresAt: { $gt: new Date() } }).lean();

@@ -51,7 +51,6 @@
   if (d.mode === 'verify') {
     var status = document.getElementById('gl-status');
     var fallback = document.getElementById('gl-fallback');
-    var form = document.getElementById('gl-complete');
     var fail = function () {
       if (status) status.textContent = 'This activity could not be opened inside the course page.';
       if (fallback) fallback.hidden = false;
@@ -63,9 +62,20 @@
       var state = answers[0].value;
       var nonce = answers[1].value;
       if (state !== d.state || nonce !== d.nonce) { fail(); return; }
-      form.elements.namedItem('state').value = state;
-      form.elements.namedItem('nonce').value = nonce;
-      form.submit();
-    }, fail);
+      // fetch with our own header (which no other site can send) rather than a form post.
+      return fetch('/lti/launch/complete', {
+        method: 'POST',
+        credentials: 'omit',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-growthline-launch': 'complete' },
+        body: new URLSearchParams({ pending: d.pending, state: state, nonce: nonce }),
+      }).then(function (res) {
+        return res.text().then(function (html) {
+          if (!res.ok) { fail(); return; }
+          document.open();
+          document.write(html);
+          document.close();
+        });
+      });
+    }).catch(fail);
   }
 })();

@@ -25,7 +25,6 @@ async function register(p: Platform) {
 }
 
 const attr = (html: string, name: string) => new RegExp(`data-${name}="([^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&');
-const field = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
 
 beforeAll(async () => {
   tool = await startTestTool();
@@ -44,9 +43,15 @@ afterAll(async () => {
 
 const student = (p: Platform) => p.users.find((u) => u.roleLabel === 'Student')!;
 
-function complete(body: Record<string, string>, origin = new URL(tool.url).origin) {
+/** What the verify page's script sends (header included); `header: false` is what a cross-site form can send. */
+function complete(body: Record<string, string>, o: { origin?: string; header?: boolean } = {}) {
   return fetch(`${tool.url}/lti/launch/complete`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin }, body: new URLSearchParams(body), redirect: 'manual',
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded', origin: o.origin ?? new URL(tool.url).origin,
+      ...(o.header === false ? {} : { 'x-growthline-launch': 'complete' }),
+    },
+    body: new URLSearchParams(body), redirect: 'manual',
   });
 }
 
@@ -66,7 +71,7 @@ describe('a launch through LMS platform storage (cookies blocked)', () => {
     const verify = await toolResponse.text();
     expect(verify).not.toContain('session=');
     expect(attr(verify, 'mode')).toBe('verify');
-    const pending = field(verify, 'pending')!;
+    const pending = attr(verify, 'pending')!;
     const state = attr(verify, 'state')!;
     const nonce = attr(verify, 'nonce')!;
 
@@ -82,15 +87,18 @@ describe('a launch through LMS platform storage (cookies blocked)', () => {
 
   it('refuses a completion whose state does not match what the login stored (forged)', async () => {
     const verify = await (await driveLaunchThroughStorage()).toolResponse.text();
-    const res = await complete({ pending: field(verify, 'pending')!, state: 'forged-state', nonce: attr(verify, 'nonce')! });
+    const res = await complete({ pending: attr(verify, 'pending')!, state: 'forged-state', nonce: attr(verify, 'nonce')! });
     expect(res.status).toBe(401);
     expect(await res.text()).not.toContain('session=');
   });
 
-  it('refuses a completion posted from another site (login CSRF)', async () => {
+  it('refuses a completion posted by a form on another site, even with the right values (login CSRF)', async () => {
     const verify = await (await driveLaunchThroughStorage()).toolResponse.text();
-    const res = await complete({ pending: field(verify, 'pending')!, state: attr(verify, 'state')!, nonce: attr(verify, 'nonce')! }, 'https://attacker.example');
-    expect(res.status).toBe(403);
+    const values = { pending: attr(verify, 'pending')!, state: attr(verify, 'state')!, nonce: attr(verify, 'nonce')! };
+    expect((await complete(values, { header: false, origin: 'null' })).status).toBe(403);
+    expect((await complete(values, { origin: 'https://attacker.example' })).status).toBe(403);
+    // The real page still completes it afterwards: the refusals did not use it up.
+    expect((await complete(values)).status).toBe(200);
   });
 
   it('refuses a replayed id_token on the storage path', async () => {

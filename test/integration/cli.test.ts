@@ -1,0 +1,169 @@
+// The `growthline` command line, run as a child process against a fresh test database, the way an
+// administrator runs it: exit codes, messages, and what ends up stored (or, on a bad file, nothing).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findAssessment, getStandards } from '../../server/content/content.service.js';
+import { connectDatabase, type DatabaseHandle } from '../../server/db/connection.js';
+import { createTestTenant, type TestTenant } from '../support/session.js';
+import { testDatabaseUri } from '../support/tool.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const TSX = path.join(repo, 'node_modules', '.bin', 'tsx');
+const CLI = path.join(repo, 'server', 'cli', 'main.ts');
+
+let uri: string;
+let db: DatabaseHandle;
+let dir: string;
+let tenant: TestTenant;
+
+beforeAll(async () => {
+  uri = `${testDatabaseUri().replace(/\/[^/]*$/, '/')}gl_test_cli_${randomBytes(6).toString('hex')}`;
+  db = await connectDatabase({ mongodbUri: uri, dataDir: os.tmpdir() });
+  tenant = await createTestTenant();
+  dir = mkdtempSync(path.join(os.tmpdir(), 'growthline-cli-'));
+});
+afterAll(async () => {
+  await db?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: dir, env: { ...process.env, MONGODB_URI: uri, LOG_LEVEL: 'silent' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+const growthline = (...args: string[]) => run(TSX, [CLI, ...args]);
+const file = (name: string, text: string) => {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+describe('growthline bank validate', () => {
+  it('passes on the shipped starter bank and prints a summary (also through the npx launcher)', async () => {
+    const r = await run(process.execPath, [path.join(repo, 'scripts', 'growthline.js'), 'bank', 'validate']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Checked 2\d\d items in 32 files, covering 32 standards/);
+    expect(r.stdout).toContain('All good');
+  }, 60_000);
+
+  it('fails with the list of problems on a broken bank folder', async () => {
+    const bank = path.join(dir, 'bad-bank');
+    mkdirSync(bank);
+    const item = { id: 'x-1', standards: ['6.RP.A.1'], difficulty: 0, stem: 'Q?', interaction: { type: 'numeric', key: { value: 1 } }, feedback: {} };
+    writeFileSync(path.join(bank, 'x.json'), JSON.stringify([item, { ...item, id: 'x-2', stem: 'Another?', feedback: { explanation: 'Yes.' } }]));
+    const r = await growthline('bank', 'validate', bank);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('x.json item 1 (x-1): feedback.explanation: Required');
+    expect(r.stderr).toContain('standard 6.RP.A.1: 1 item; at least 6 are needed');
+  }, 60_000);
+});
+
+describe('growthline standards import', () => {
+  it('refuses a CSV with bad lines, naming each line, and imports nothing', async () => {
+    const csv = file('bad.csv', [
+      'framework,code,grade,description,parent,caseId',
+      'Test.Bad,TB.1,5,Fine,,',
+      'Test.Bad,TB.2,,No grade,,',
+      'Test.Bad,TB.3,5,Fine too,TB.1,',
+      'Test.Bad,TB.4,5,Unquoted, comma,,',
+      'Test.Bad,TB.1,5,Duplicate code,,',
+    ].join('\n'));
+    const r = await growthline('standards', 'import', csv, '--global');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('3 problems; nothing was imported');
+    expect(r.stderr).toMatch(/line 3: grade/);
+    expect(r.stderr).toMatch(/line 5: has 7 fields/);
+    expect(r.stderr).toMatch(/line 6: code TB\.1 \(Test\.Bad\) is already on line 2/);
+    expect(await getStandards(['TB.1', 'TB.3'], 'Test.Bad')).toEqual([]);
+  }, 60_000);
+
+  it('imports a valid CSV globally, working out domains and clusters', async () => {
+    const csv = file('good.csv', [
+      'framework,code,grade,description,parent,caseId',
+      'Test.Math,TM.7,7,"Ratios, rates",,',
+      'Test.Math,TM.7.A,7,Cluster A,TM.7,',
+      'Test.Math,TM.7.A.1,7,Unit rates,TM.7.A,case-1',
+    ].join('\n'));
+    const r = await growthline('standards', 'import', csv, '--global');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Imported 3 standards into the global (starter) bank: 3 new, 0 updated, 0 unchanged.');
+    const stored = await getStandards(['TM.7', 'TM.7.A', 'TM.7.A.1'], 'Test.Math');
+    expect(stored.map((s) => [s.code, s.kind, s.parent ?? null])).toEqual([['TM.7', 'domain', null], ['TM.7.A', 'cluster', 'TM.7'], ['TM.7.A.1', 'standard', 'TM.7.A']]);
+    expect(stored[2]!.caseId).toBe('case-1');
+    const again = await growthline('standards', 'import', csv, '--global');
+    expect(again.stdout).toContain('0 new, 0 updated, 3 unchanged');
+  }, 60_000);
+
+  it('imports a CASE package for one tenant only', async () => {
+    const pkg = file('state.json', JSON.stringify({
+      CFDocument: { identifier: 'doc', title: 'State Standards' },
+      CFItems: [
+        { identifier: 'd', humanCodingScheme: 'ST.8.F', fullStatement: 'Functions', educationLevel: ['08'], CFItemType: 'Domain' },
+        { identifier: 's', humanCodingScheme: 'ST.8.F.1', fullStatement: 'Understand functions', educationLevel: ['08'] },
+      ],
+      CFAssociations: [{ associationType: 'isChildOf', originNodeURI: { identifier: 's' }, destinationNodeURI: { identifier: 'd' } }],
+    }));
+    const r = await growthline('standards', 'import', pkg, '--tenant', tenant.tenantId, '--framework', 'ST.Math');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Imported 2 standards into tenant [0-9a-f]{24} .*: 2 new/);
+    expect(await getStandards(['ST.8.F.1'], 'ST.Math', tenant.tenantId)).toEqual([
+      { framework: 'ST.Math', code: 'ST.8.F.1', grade: '8', description: 'Understand functions', caseId: 's', parent: 'ST.8.F', kind: 'standard' },
+    ]);
+    expect(await getStandards(['ST.8.F.1'], 'ST.Math')).toEqual([]);
+  }, 60_000);
+
+  it('asks where to import when neither --global nor --tenant is given', async () => {
+    const r = await growthline('standards', 'import', path.join(dir, 'good.csv'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Say where to import');
+    expect(r.stderr).toContain('Usage: growthline standards import');
+  }, 60_000);
+});
+
+describe('growthline bank export and import', () => {
+  it('exports a ready-made assessment as QTI and imports it into a tenant, reusing identical starter items', async () => {
+    const zip = path.join(dir, 'g7-rp-pre.zip');
+    const exported = await growthline('bank', 'export', 'starter-g7-rp-pre', zip);
+    expect(exported.stderr).toBe('');
+    expect(exported.code).toBe(0);
+    expect(existsSync(zip)).toBe(true);
+    expect(exported.stdout).toMatch(/9 items in 3 sections/);
+
+    const imported = await growthline('bank', 'import', zip, '--tenant', tenant.tenantId);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain('9 identical to starter items');
+    const id = /Assessments: (\S+)/.exec(imported.stdout)?.[1];
+    const a = await findAssessment(tenant.tenantId, id!);
+    expect(a).toMatchObject({ kind: 'diagnostic', itemCount: 9, owner: 'tenant', standards: ['7.RP.A.1', '7.RP.A.2', '7.RP.A.3'] });
+    expect(await findAssessment(null, id!)).toBeNull();
+  }, 60_000);
+
+  it('lists a broken package\'s problems and imports nothing', async () => {
+    const bad = file('bad.zip', 'this is not a zip file');
+    const r = await growthline('bank', 'import', bad, '--global');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad\.zip: 1 problem; nothing was imported\.\n {2}\(package\): not a readable zip/);
+  }, 60_000);
+
+  it('says so when an assessment does not exist', async () => {
+    const r = await growthline('bank', 'export', 'no-such-assessment', path.join(dir, 'x.zip'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('There is no assessment no-such-assessment in the starter bank');
+  }, 60_000);
+});
