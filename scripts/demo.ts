@@ -18,6 +18,13 @@ async function main(): Promise<void> {
   const tool = await startTool(config, log);
   const lms = createPlatform({ toolUrl: tool.url, port: lmsPort, productFamily: 'moodle', courseTitle: 'Grade 7 Math — Period 2' });
   await lms.start();
+  // The course arrives with a pre-test activity; attach the ready-made Grade 7 Ratios diagnostic to
+  // it and add its post-test, as a teacher would through "Add a Growthline assessment".
+  lms.placements[0]!.custom = { ...lms.placements[0]!.custom, growthline_assessment: 'starter-g7-rp-pre' };
+  lms.addPlacement({
+    title: 'Grade 7 Ratios — Post-test', resourceLinkId: 'rl-ratios-posttest', custom: { growthline_assessment: 'starter-g7-rp-post' },
+    lineItem: { scoreMaximum: 100, label: 'Grade 7 Ratios — Post-test', resourceId: 'starter-g7-rp-post', tag: 'growthline' },
+  });
   const reg = lms.registration();
   if (!(await findPlatform(reg.issuer, reg.clientId))) {
     await registerLmsPlatform(tool.app.lti, {

@@ -14,7 +14,7 @@ import type { Logger } from './log.js';
 import { createLaunchHandler, mountLaunchCompletion } from './lti/launch.js';
 import { ltiService, mountLti, type LtiService } from './lti/provider.js';
 import { mountDynamicRegistration } from './lti/registration.js';
-import { deepLinkingRoutes, type LinkableAssessment } from './lti/deep-linking.js';
+import { deepLinkingRoutes, deepLinkingSettings, type LinkableAssessment } from './lti/deep-linking.js';
 import { WIDGETS_DIR } from './pages/render.js';
 import { getPlacement } from './placements/placement.service.js';
 import { allFrameOrigins } from './tenants/tenant.service.js';
@@ -96,14 +96,16 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
   api.use(express.json({ limit: o.config.bodyLimit }));
   api.get('/session', requireSession(sessions), async (req, res) => {
     const s = req.session!;
-    const [person, course, placement] = await Promise.all([
+    const [person, course, placement, deepLinking] = await Promise.all([
       getPerson(s.tenantId, s.userId), getCourse(s.tenantId, s.courseId), s.placementId ? getPlacement(s.tenantId, s.placementId) : null,
+      s.launchId ? deepLinkingSettings(s.tenantId, s.launchId) : null,
     ]);
     res.json({
       user: { id: s.userId, displayName: person?.name ?? person?.label ?? '', roles: s.roles },
       course: { id: s.courseId, title: course?.title ?? '' },
       placement: placement ? { id: String(placement._id), title: placement.title ?? '' } : null,
       kind: s.kind, locale: s.locale,
+      ...(deepLinking ? { deepLinking } : {}),
     });
   });
   // Domain routers mount here, one line each.

@@ -2,23 +2,21 @@
 // a signed LtiDeepLinkingResponse carrying one ltiResourceLink per assessment (custom parameter
 // naming it, and a lineItem so the gradebook column is created). Honours accept_types,
 // accept_multiple, accept_presentation_document_targets and echoes `data`.
-import { randomBytes, createPrivateKey } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import express from 'express';
-import { SignJWT } from 'jose';
 import { z } from 'zod';
 import { requireSession, type SessionIssuer } from '../auth/session.js';
 import { Conflict, InvalidInput, NotAllowed, NotFound } from '../http/problem.js';
 import { parseInput } from '../http/validate.js';
 import { getTenantRegistration } from '../tenants/tenant.service.js';
 import { DeepLinkLaunchModel } from './launch.model.js';
-import type { LtiService } from './provider.js';
+import { signAsTool } from './keys.js';
 import { STAFF_ROLES } from './roles.js';
 
 export interface LinkableAssessment { id: string; title: string; kind: string; itemCount: number; standards: string[] }
 
 export interface DeepLinkDeps {
   sessions: SessionIssuer;
-  lti: LtiService;
   toolUrl: string;
   /** Looks up an assessment visible to the tenant (content domain). */
   findAssessment(tenantId: string, assessmentId: string): Promise<LinkableAssessment | null>;
@@ -42,6 +40,13 @@ export function contentItemFor(a: LinkableAssessment, toolUrl: string, documentT
   };
 }
 
+/** What the picker needs to know about the LMS screen it was opened from. */
+export async function deepLinkingSettings(tenantId: string, launchId: string): Promise<{ acceptMultiple: boolean; acceptsLinks: boolean } | null> {
+  const launch = await DeepLinkLaunchModel.findOne({ _id: launchId, tenantId }, { acceptMultiple: 1, acceptTypes: 1 }).lean();
+  if (!launch) return null;
+  return { acceptMultiple: launch.acceptMultiple, acceptsLinks: !launch.acceptTypes.length || launch.acceptTypes.includes('ltiResourceLink') };
+}
+
 export function deepLinkingRoutes(deps: DeepLinkDeps): express.Router {
   const router = express.Router();
   router.post('/deep-linking/response', requireSession(deps.sessions, STAFF_ROLES), async (req, res, next) => {
@@ -62,8 +67,8 @@ export function deepLinkingRoutes(deps: DeepLinkDeps): express.Router {
         assessments.push(a);
       }
       const { platform, deploymentId } = await getTenantRegistration(s.tenantId);
-      const key = await deps.lti.signingKey(platform.issuer, platform.clientId);
-      const jwt = await new SignJWT({
+      // Signed with the tool's current key (keys.ts), which /lti/keys publishes.
+      const jwt = await signAsTool({
         'https://purl.imsglobal.org/spec/lti/claim/message_type': 'LtiDeepLinkingResponse',
         'https://purl.imsglobal.org/spec/lti/claim/version': '1.3.0',
         'https://purl.imsglobal.org/spec/lti/claim/deployment_id': deploymentId,
@@ -71,13 +76,7 @@ export function deepLinkingRoutes(deps: DeepLinkDeps): express.Router {
         ...(launch.data !== undefined && launch.data !== null ? { 'https://purl.imsglobal.org/spec/lti-dl/claim/data': launch.data } : {}),
         'https://purl.imsglobal.org/spec/lti-dl/claim/msg': `Added ${assessments.length} Growthline assessment${assessments.length === 1 ? '' : 's'}.`,
         nonce: randomBytes(16).toString('hex'),
-      })
-        .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
-        .setIssuer(platform.clientId)
-        .setAudience(platform.issuer)
-        .setIssuedAt()
-        .setExpirationTime('5m')
-        .sign(createPrivateKey(key.privateKeyPem));
+      }, { issuer: platform.clientId, audience: platform.issuer, expiresInSeconds: 300 });
       // One response per picker session: a second click cannot add the activity twice.
       const used = await DeepLinkLaunchModel.deleteOne({ _id: launch._id });
       if (!used.deletedCount) throw new Conflict('These assessments were already sent to the LMS.');

@@ -11,6 +11,8 @@ export interface SessionInfo {
   placement: { id: string; title: string } | null;
   kind: 'resource-link' | 'deep-linking';
   locale: string;
+  /** Deep-linking launches only: what the LMS screen accepts. */
+  deepLinking?: { acceptMultiple: boolean; acceptsLinks: boolean };
 }
 
 export const pageStyles = css`

@@ -1,13 +1,103 @@
-// The page a teacher sees when opening a Growthline activity from the LMS.
-import { html } from 'lit';
+// The page a teacher sees when opening a Growthline activity from the LMS: an overview, the item bank
+// (with the item editor), and the assessment builder, as ARIA tabs (arrow keys move between tabs).
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
+import '../authoring/index.js';
+import type { GlItemBank } from '../authoring/item-bank/item-bank.js';
+import type { GlItemEditor } from '../authoring/item-editor/item-editor.js';
+import { authoringTranslator, type AuthoringKey, type AuthoringTranslate } from '../authoring/strings.js';
+import { formStyles } from '../authoring/styles.js';
+import type { ItemView } from '../authoring/types.js';
 import { GlPage, pageStyles, type SessionInfo } from '../components/page-base.js';
 
+const TABS = ['overview', 'bank', 'build'] as const;
+type Tab = (typeof TABS)[number];
+const TAB_LABEL: Record<Tab, AuthoringKey> = { overview: 'tabOverview', bank: 'tabBank', build: 'tabBuild' };
+
+const tabStyles = css`
+  [role='tablist'] { display: flex; flex-wrap: wrap; gap: .25rem; border-bottom: 2px solid var(--gl-border, #8a8f98); margin: 1rem 0; }
+  [role='tab'] { border: 1px solid var(--gl-border, #8a8f98); border-bottom: none; border-radius: var(--gl-radius, 6px) var(--gl-radius, 6px) 0 0;
+    background: var(--gl-surface, #f5f6f8); color: var(--gl-text, #1a1a1a); padding: .5rem 1rem; margin-bottom: -2px; }
+  [role='tab'][aria-selected='true'] { background: var(--gl-bg, #fff); border: 2px solid var(--gl-accent, #1f5fbf); border-bottom: 2px solid var(--gl-bg, #fff);
+    font-weight: 700; text-decoration: underline; text-underline-offset: .3rem; }
+  [role='tabpanel'] { padding: .25rem 0; }
+  [role='tabpanel']:focus-visible { outline-offset: 4px; }
+`;
+
 export class GlTeacherPage extends GlPage {
-  static override styles = pageStyles;
+  static override styles = [formStyles, pageStyles, tabStyles];
+  static override properties = {
+    ...GlPage.properties,
+    tab: { state: true },
+    editing: { state: true },
+    editorItem: { state: true },
+  };
+  tab: Tab = 'overview';
+  editing = false;
+  editorItem?: ItemView;
+  private at: AuthoringTranslate = authoringTranslator('en');
+  private visited = new Set<Tab>(['overview']);
+  private editorRun = 0;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (changed.has('locale')) this.at = authoringTranslator(this.locale);
+  }
+
+  private select(tab: Tab, focus = false): void {
+    this.tab = tab;
+    this.visited.add(tab);
+    if (focus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)?.focus());
+  }
+
+  private onTabKey(e: KeyboardEvent): void {
+    const i = TABS.indexOf(this.tab);
+    const next = ({ ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 } as Record<string, number>)[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    this.select(TABS[(next + TABS.length) % TABS.length]!, true);
+  }
+
+  private openEditor(item?: ItemView): void {
+    this.editorItem = item;
+    this.editorRun += 1;
+    this.editing = true;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<GlItemEditor>('gl-item-editor')?.focus());
+  }
+
+  private closeEditor(): void {
+    this.editing = false;
+    void this.updateComplete.then(() => {
+      const bank = this.renderRoot.querySelector<GlItemBank>('gl-item-bank');
+      void bank?.refresh();
+      bank?.renderRoot.querySelector<HTMLElement>('#results-h')?.focus();
+    });
+  }
+
+  private panel(tab: Tab, content: () => unknown) {
+    return html`<section role="tabpanel" id=${`panel-${tab}`} aria-labelledby=${`tab-${tab}`} tabindex="0" ?hidden=${this.tab !== tab}>
+      ${this.visited.has(tab) ? content() : nothing}
+    </section>`;
+  }
+
   protected renderPage(info: SessionInfo) {
+    const at = this.at;
     return html`<main>
       <h1>${this.t('teacherTitle', { course: info.course.title })}</h1>
-      <p>${this.t('teacherIntro', { placement: info.placement?.title ?? '' })}</p>
+      <div role="tablist" aria-label=${at('tabsLabel')} @keydown=${this.onTabKey}>
+        ${TABS.map((tab) => html`<button type="button" role="tab" id=${`tab-${tab}`} aria-controls=${`panel-${tab}`}
+          aria-selected=${this.tab === tab ? 'true' : 'false'} tabindex=${this.tab === tab ? 0 : -1}
+          @click=${() => this.select(tab)}>${at(TAB_LABEL[tab])}</button>`)}
+      </div>
+      ${this.panel('overview', () => html`<p>${this.t('teacherIntro', { placement: info.placement?.title ?? '' })}</p>`)}
+      ${this.panel('bank', () => html`
+        <gl-item-bank .api=${this.api} locale=${this.locale} ?hidden=${this.editing}
+          @gl-item-new=${() => this.openEditor()}
+          @gl-item-edit=${(e: CustomEvent<{ item: ItemView }>) => this.openEditor(e.detail.item)}
+          @gl-item-duplicate=${(e: CustomEvent<{ item: ItemView }>) => this.openEditor(e.detail.item)}></gl-item-bank>
+        ${this.editing ? keyed(this.editorRun, html`<gl-item-editor .api=${this.api} locale=${this.locale} .item=${this.editorItem}
+          @gl-editor-close=${this.closeEditor}></gl-item-editor>`) : nothing}`)}
+      ${this.panel('build', () => html`<gl-assessment-builder .api=${this.api} locale=${this.locale}></gl-assessment-builder>`)}
     </main>`;
   }
 }
