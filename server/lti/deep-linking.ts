@@ -10,6 +10,7 @@ import { Conflict, InvalidInput, NotAllowed, NotFound } from '../http/problem.js
 import { parseInput } from '../http/validate.js';
 import { getTenantRegistration } from '../tenants/tenant.service.js';
 import { DeepLinkLaunchModel } from './launch.model.js';
+import { claimOnce } from '../db/once.js';
 import { signAsTool } from './keys.js';
 import { STAFF_ROLES } from './roles.js';
 
@@ -77,9 +78,9 @@ export function deepLinkingRoutes(deps: DeepLinkDeps): express.Router {
         'https://purl.imsglobal.org/spec/lti-dl/claim/msg': `Added ${assessments.length} Growthline assessment${assessments.length === 1 ? '' : 's'}.`,
         nonce: randomBytes(16).toString('hex'),
       }, { issuer: platform.clientId, audience: platform.issuer, expiresInSeconds: 300 });
-      // One response per picker session: a second click cannot add the activity twice.
-      const used = await DeepLinkLaunchModel.deleteOne({ _id: launch._id });
-      if (!used.deletedCount) throw new Conflict('These assessments were already sent to the LMS.');
+      // One response per picker session, even for two concurrent clicks (db/once.ts).
+      if (!(await claimOnce('deep-link-response', String(launch._id), launch.expiresAt))) throw new NotFound('This "add content" session was already used. Start again from the LMS.');
+      await DeepLinkLaunchModel.deleteOne({ _id: launch._id });
       res.json({ returnUrl: launch.returnUrl, jwt });
     } catch (err) {
       next(err);

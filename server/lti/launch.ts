@@ -12,6 +12,7 @@ import { rememberFrameOrigin } from '../tenants/tenant.service.js';
 import { CLAIM, type CheckedLaunch } from './launch-checks.js';
 import { DEEP_LINK_LAUNCH_SECONDS, DeepLinkLaunchModel, PENDING_LAUNCH_SECONDS, PendingLaunchModel } from './launch.model.js';
 import { safeEqual, storageVerifyPage } from './browser-binding.js';
+import { claimOnce } from '../db/once.js';
 import type { LaunchBindingInfo } from './provider.js';
 import { isLearner, isStaff, parseRoles } from './roles.js';
 
@@ -126,11 +127,16 @@ export function mountLaunchCompletion(app: Express, sessions: SessionIssuer, too
       if (req.get(COMPLETE_HEADER) !== 'complete' || foreign) throw new LaunchRejected('This launch could not be verified.', 'complete-not-from-tool', 403);
       const body = CompleteSchema.safeParse(req.body);
       if (!body.success) throw new LaunchRejected('This launch could not be verified.', 'complete-malformed', 400);
-      const pending = await PendingLaunchModel.findOneAndDelete({ _id: body.data.pending, expiresAt: { $gt: new Date() } }).lean();
+      const pending = await PendingLaunchModel.findOne({ _id: body.data.pending, expiresAt: { $gt: new Date() } }).lean();
       if (!pending) throw new LaunchRejected('This launch expired or was already used. Open the activity again from your course.', 'complete-unknown', 401);
       if (!safeEqual(body.data.state, pending.state) || !safeEqual(body.data.nonce, pending.nonce)) {
         throw new LaunchRejected('This launch could not be verified: it did not start in this browser.', 'complete-mismatch', 401);
       }
+      // Exactly once, even for two concurrent completions (db/once.ts).
+      if (!(await claimOnce('pending-launch', String(pending._id), pending.expiresAt))) {
+        throw new LaunchRejected('This launch expired or was already used. Open the activity again from your course.', 'complete-unknown', 401);
+      }
+      await PendingLaunchModel.deleteOne({ _id: pending._id });
       const ctx = pending.context as LaunchContext;
       const token = await sessions.issue(ctx);
       res.status(200).type('html').send(await renderWidgetPage(pending.page as PageName, { token, title: pending.title ?? 'Growthline', locale: ctx.locale }));

@@ -2,6 +2,7 @@
 // platform. A launch must present a state we issued, unexpired and unused, and an id_token whose
 // nonce is the one we sent with it. Consuming is one atomic update, so a replay loses the race.
 import mongoose, { Schema } from 'mongoose';
+import { claimOnce } from '../db/once.js';
 
 export const LOGIN_STATE_SECONDS = 600; // how long a login may take at the LMS before the launch
 
@@ -36,18 +37,20 @@ export type ConsumeResult =
   | { ok: true; issuer: string; clientId: string; nonce: string; storageTarget?: string | null }
   | { ok: false; reason: 'unknown-state' | 'expired-state' | 'replayed-state' };
 
-/** Marks the state used and returns what was recorded with it; fails for unknown, expired or used states. */
+/**
+ * Uses the state up and returns what was recorded with it; fails for unknown, expired or used
+ * states. The "used" decision is a unique insert (db/once.ts), so of two concurrent launches with
+ * the same state exactly one gets through, on MongoDB and FerretDB alike.
+ */
 export async function consumeLoginState(state: string, now = new Date()): Promise<ConsumeResult> {
-  const doc = await LoginStateModel.findOneAndUpdate(
-    { state, usedAt: null, expiresAt: { $gt: now } },
-    { $set: { usedAt: now } },
-    { new: false },
-  ).lean();
-  if (doc) return { ok: true, issuer: doc.issuer, clientId: doc.clientId, nonce: doc.nonce, storageTarget: doc.storageTarget ?? null };
-  const existing = await LoginStateModel.findOne({ state }, { usedAt: 1, expiresAt: 1 }).lean();
-  if (!existing) return { ok: false, reason: 'unknown-state' };
-  if (existing.usedAt) return { ok: false, reason: 'replayed-state' };
-  return { ok: false, reason: 'expired-state' };
+  const doc = await LoginStateModel.findOne({ state }).lean();
+  if (!doc) return { ok: false, reason: 'unknown-state' };
+  if (doc.usedAt) return { ok: false, reason: 'replayed-state' };
+  if (doc.expiresAt <= now) return { ok: false, reason: 'expired-state' };
+  const keepUntil = new Date(doc.expiresAt.getTime() + LOGIN_STATE_SECONDS * 1000);
+  if (!(await claimOnce('login-state', state, keepUntil))) return { ok: false, reason: 'replayed-state' };
+  await LoginStateModel.updateOne({ state }, { $set: { usedAt: now } });
+  return { ok: true, issuer: doc.issuer, clientId: doc.clientId, nonce: doc.nonce, storageTarget: doc.storageTarget ?? null };
 }
 
 /** Clean-up: used or expired states are kept a while for replay detection, then removed. */

@@ -94,6 +94,13 @@ describe('deep linking an assessment into the course', () => {
     expect((await respond(auth, ['starter-g7-rp-pre'])).status).toBe(404);
   });
 
+  it('sends one answer even when the teacher clicks five times at once', async () => {
+    const auth = await pickerSession({});
+    const statuses = (await Promise.all([1, 2, 3, 4, 5].map(() => respond(auth, ['starter-g7-rp-pre'])))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(4);
+  });
+
   it('refuses an assessment that does not exist for this district', async () => {
     const auth = await pickerSession({});
     expect((await respond(auth, ['not-an-assessment'])).status).toBe(404);

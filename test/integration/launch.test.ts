@@ -3,7 +3,7 @@
 // tampered launches refused with a 4xx and no session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningTool } from '../../server/main.js';
-import { createPlatform, driveLaunch, type Platform } from '../platform/index.js';
+import { CookieJar, createPlatform, driveLaunch, parseLaunchForm, type Platform } from '../platform/index.js';
 import { startTestTool } from '../support/tool.js';
 
 let tool: RunningTool;
@@ -161,6 +161,22 @@ describe('tampered launches are refused with a 4xx and no session', () => {
       redirect: 'manual',
     });
     await expectRefused(replay);
+  });
+
+  it('lets exactly one of five simultaneous posts of the same launch through', async () => {
+    const jar = new CookieJar();
+    const login = await fetch(platform.loginInitiationUrl({ userId: student().id }), { redirect: 'manual' });
+    jar.store(login);
+    const page = await (await fetch(new URL(login.headers.get('location')!, tool.url))).text();
+    const form = parseLaunchForm(page);
+    const post = () => fetch(form.action, {
+      method: 'POST', redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...jar.header() },
+      body: new URLSearchParams({ id_token: form.idToken, state: form.state ?? '' }),
+    }).then(async (r) => ({ status: r.status, session: (await r.text()).includes('session=') }));
+    const results = await Promise.all([post(), post(), post(), post(), post()]);
+    expect(results.filter((r) => r.session)).toHaveLength(1);
+    expect(results.filter((r) => r.status >= 400 && r.status < 500)).toHaveLength(4);
   });
 
   it('refuses a launch from a deployment that was never registered', async () => {
