@@ -1,5 +1,6 @@
 // A Placement is one LMS resource link: the activity a teacher added to a course. Later issues
-// attach the assessment, its form and the gradebook line item to it.
+// attach the assessment, its form and the gradebook line item to it; the assessment is locked once a
+// student starts.
 import mongoose, { Schema } from 'mongoose';
 
 const placementSchema = new Schema({
@@ -9,6 +10,9 @@ const placementSchema = new Schema({
   title: { type: String, default: '' },
   assessmentId: { type: String },
   lineItemUrl: { type: String },
+  // Set, atomically with reading assessmentId, when the first student attempt starts: from then on the
+  // assessment cannot change, so every student's attempt and the gradebook column measure the same test.
+  studentStartedAt: { type: Date, default: null },
   createdAt: { type: Date, default: () => new Date() },
 });
 placementSchema.index({ tenantId: 1, resourceLinkId: 1 }, { unique: true });

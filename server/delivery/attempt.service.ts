@@ -1,0 +1,484 @@
+// Attempts: start or resume, save answers, flag questions, submit and score, read results; and the
+// teacher's side of a placement (who has attempted, change its assessment, accommodations).
+// Every write is one conditional atomic update (queued per attempt in-process, see one-at-a-time.ts), so
+// retries, reordered requests and two tabs cannot lose an acknowledged answer; a unique index keeps
+// concurrent starts to one open attempt.
+import type { LaunchContext } from '../auth/session.js';
+import { getAssessment, getItemVersions, getStandards, toStudentItem } from '../content/content.service.js';
+import type { StudentItem } from '../content/content.types.js';
+import type { Item, ResponseValue } from '../content/item.schema.js';
+import { renderRichText } from '../content/rich-text.js';
+import { scoreResponse } from '../content/scoring.js';
+import { getPerson } from '../courses/course.service.js';
+import { Conflict, InvalidInput, NotAllowed, NotFound } from '../http/problem.js';
+import { log } from '../log.js';
+import { isLearner, isStaff } from '../lti/roles.js';
+import { assignAssessment, getCoursePlacement, markStudentStarted } from '../placements/placement.service.js';
+import { AccommodationModel, AttemptModel, type AttemptDoc } from './attempt.model.js';
+import { announceSubmitted, type SubmittedAttempt } from './events.js';
+import { pickFormIndex } from './form-choice.js';
+import { oneAtATime } from './one-at-a-time.js';
+import { DEFAULT_CUT_POINTS, describeResults, summarize, tallyByStandard, type CutPoints, type StandardTally } from './results.js';
+import { deadlineFor, DEFAULT_GRACE_SECONDS, isClosed } from './timing.js';
+
+/** Tunables; tests and a future per-district setting may override them. */
+export const deliverySettings: { graceSeconds: number; cutPoints: CutPoints } = {
+  graceSeconds: DEFAULT_GRACE_SECONDS,
+  cutPoints: DEFAULT_CUT_POINTS,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Views sent to browsers
+
+export interface AttemptView {
+  id: string;
+  status: 'in-progress' | 'submitted';
+  preview: boolean;
+  assessment: { id: string; title: string };
+  items: StudentItem[];
+  responses: Record<number, { value: ResponseValue; seq: number }>;
+  flags: number[];
+  startedAt: string;
+  deadline: string | null;
+  serverTime: string;
+  readAloud: boolean;
+}
+
+export interface ItemOutcome {
+  position: number;
+  correct: boolean;
+  response: ResponseValue | null;
+  correctAnswer: ResponseValue;
+  explanation: string; // HTML
+}
+
+export interface ResultView {
+  attemptId: string;
+  score: number;
+  maxScore: number;
+  percent: number;
+  submittedAt: string;
+  standards: { code: string; description: string; correct: number; total: number; level: StandardTally['level']; nextStep: string }[];
+  items?: ItemOutcome[];
+}
+
+export interface SaveResult { position: number; seq: number; savedAt: string; stale: boolean }
+
+export interface PlacementAttemptRow {
+  id: string;
+  student: { id: string; displayName: string };
+  status: 'in-progress' | 'submitted';
+  score?: number;
+  startedAt: string;
+  submittedAt?: string;
+}
+
+export interface AccommodationView { placementId: string; personId: string; timeMultiplier: number | null; readAloud: boolean; updatedAt: string }
+
+/** What is stored on the attempt at submit; next steps are worded at read time in the reader's language. */
+interface StoredResult {
+  score: number;
+  maxScore: number;
+  percent: number;
+  standards: (StandardTally & { description: string })[];
+  items: { position: number; score: number; correct: boolean }[];
+  answers?: ItemOutcome[];
+}
+
+interface StoredResponse { value: ResponseValue; seq: number; savedAt: Date }
+type Attempt = AttemptDoc;
+
+const isObjectId = (id: string) => /^[a-f0-9]{24}$/i.test(id);
+const responseKey = (position: number) => `p${position}`;
+const responsesOf = (a: Attempt) => (a.responses ?? {}) as Record<string, StoredResponse | undefined>;
+const ref = (r: { id?: string; itemId?: string; version: number }) => `${r.id ?? r.itemId}@${r.version}`;
+
+// ---------------------------------------------------------------------------------------------
+// Loading and access
+
+function notYours(): NotFound {
+  return new NotFound('No attempt with this id exists for you. Open the activity again from your course.');
+}
+
+async function loadAttempt(ctx: LaunchContext, attemptId: string): Promise<Attempt> {
+  if (!isObjectId(attemptId)) throw notYours();
+  const a = (await AttemptModel.findOne({ _id: attemptId, tenantId: ctx.tenantId }).lean()) as Attempt | null;
+  if (!a) throw notYours();
+  return a;
+}
+
+const isOwner = (ctx: LaunchContext, a: Attempt) => String(a.personId) === ctx.userId && String(a.tenantId) === ctx.tenantId;
+const isCourseStaff = (ctx: LaunchContext, a: Attempt) => isStaff(ctx.roles) && String(a.courseId) === ctx.courseId;
+
+/** The owner's attempt; a teacher of the course may know it exists but may not act as the student. */
+async function loadOwned(ctx: LaunchContext, attemptId: string): Promise<Attempt> {
+  const a = await loadAttempt(ctx, attemptId);
+  if (isOwner(ctx, a)) return a;
+  if (isCourseStaff(ctx, a)) throw new NotAllowed('Teachers can see a student\'s results, but cannot answer or submit for them.');
+  throw notYours();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time
+
+async function accommodationFor(tenantId: string, placementId: string, personId: string) {
+  return AccommodationModel.findOne({ tenantId, placementId, personId }).lean();
+}
+
+const closedNow = (a: Attempt, now = new Date()) => a.status === 'in-progress' && isClosed(a.deadline ?? null, now, deliverySettings.graceSeconds);
+
+/** Submits an attempt whose time (and grace) ran out, with the answers it has. Returns the current state. */
+async function settleIfLate(a: Attempt): Promise<Attempt> {
+  return closedNow(a) ? finalize(a, true) : a;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start or resume
+
+export async function startOrResume(ctx: LaunchContext): Promise<{ view: AttemptView; created: boolean }> {
+  if (!ctx.placementId || !isObjectId(ctx.placementId)) throw new NotFound('This launch is not for an activity. Open the assessment from your course.');
+  const preview = isStaff(ctx.roles);
+  if (!preview && !isLearner(ctx.roles)) throw new NotAllowed('Only students of this course can take this assessment.');
+  const placement = await getCoursePlacement(ctx.tenantId, ctx.courseId, ctx.placementId);
+  if (!placement) throw new NotFound('This activity no longer exists. Open the assessment again from your course.');
+  const owner = { tenantId: ctx.tenantId, placementId: ctx.placementId, personId: ctx.userId, preview };
+
+  // A few rounds at most: a late attempt is settled, or a concurrent start wins the unique index.
+  for (let round = 0; round < 5; round++) {
+    const open = (await AttemptModel.findOne({ ...owner, status: 'in-progress' }).lean()) as Attempt | null;
+    if (open) {
+      const current = await settleIfLate(open);
+      if (current.status === 'in-progress') return { view: await attemptView(ctx, current), created: false };
+      continue;
+    }
+    // Staff previews never lock the placement; a student's first start does, atomically with reading it.
+    const locked = preview ? placement : await markStudentStarted(ctx.tenantId, ctx.placementId);
+    const assessmentId = locked?.assessmentId;
+    if (!assessmentId) throw new NotFound('This activity has no assessment yet. Ask your teacher to choose one.');
+    const assessment = await getAssessment(ctx.tenantId, assessmentId);
+    if (!assessment) throw new NotFound('The assessment for this activity is no longer available. Ask your teacher to choose another one.');
+
+    const taken = await AttemptModel.countDocuments(owner);
+    const allowed = assessment.settings.attemptsAllowed;
+    if (!preview && typeof allowed === 'number' && allowed > 0 && taken >= allowed) {
+      const last = await AttemptModel.findOne(owner, { _id: 1 }).sort({ number: -1 }).lean();
+      throw new Conflict(
+        allowed === 1 ? 'You have already submitted this assessment, and it can be taken only once.'
+          : `You have used all ${allowed} attempts for this assessment.`,
+        last ? { attemptId: String(last._id) } : {},
+      );
+    }
+
+    const form = assessment.forms[pickFormIndex(assessment.forms.length, owner)];
+    if (!form || form.items.length === 0) throw new Conflict('This assessment has no questions yet. Ask your teacher to check it.');
+    const versions = await getItemVersions(ctx.tenantId, form.items.map((i) => ({ id: i.id, version: i.version })));
+    const byRef = new Map(versions.map((v) => [ref(v), v]));
+    const items = form.items.map((fi, n) => {
+      const item = byRef.get(ref(fi));
+      if (!item) throw new Conflict('A question of this assessment is missing. Ask your teacher to check the assessment.');
+      const inter = item.interaction;
+      return {
+        position: n + 1, itemId: fi.id, version: fi.version, standard: fi.standard, type: inter.type,
+        choiceIds: 'choices' in inter ? inter.choices.map((c) => c.id) : undefined,
+      };
+    });
+    const accommodation = preview ? null : await accommodationFor(ctx.tenantId, ctx.placementId, ctx.userId);
+    const startedAt = new Date();
+    const settings = {
+      attemptsAllowed: assessment.settings.attemptsAllowed ?? null,
+      timeLimitMinutes: assessment.settings.timeLimitMinutes ?? null,
+      showCorrectAnswers: !!assessment.settings.showCorrectAnswers,
+    };
+    try {
+      const created = await AttemptModel.create({
+        ...owner, courseId: ctx.courseId, number: taken + 1, assessmentId, assessmentTitle: assessment.title ?? '', formId: form.id,
+        items, settings, status: 'in-progress', startedAt, rev: 0, flags: [], responses: {},
+        deadline: deadlineFor(startedAt, settings.timeLimitMinutes, accommodation ? accommodation.timeMultiplier : 1),
+      });
+      return { view: await attemptView(ctx, created.toObject() as Attempt), created: true };
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      // Another request started this attempt a moment ago: the next round resumes it.
+    }
+  }
+  throw new Conflict('The attempt could not be started because of simultaneous requests. Try again.');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+async function attemptView(ctx: LaunchContext, a: Attempt): Promise<AttemptView> {
+  const versions = await getItemVersions(String(a.tenantId), a.items.map((i) => ({ id: i.itemId, version: i.version })));
+  const byRef = new Map(versions.map((v) => [ref(v), v]));
+  const items = a.items.map((p) => {
+    const item = byRef.get(ref(p));
+    if (!item) throw new Error(`pinned item ${p.itemId}@${p.version} of attempt ${String(a._id)} is missing`);
+    return toStudentItem(item, p.position);
+  });
+  const responses: AttemptView['responses'] = {};
+  for (const [k, r] of Object.entries(responsesOf(a))) {
+    if (r && /^p\d+$/.test(k)) responses[Number(k.slice(1))] = { value: r.value, seq: r.seq };
+  }
+  const accommodation = a.preview ? null : await accommodationFor(ctx.tenantId, String(a.placementId), String(a.personId));
+  return {
+    id: String(a._id),
+    status: a.status as AttemptView['status'],
+    preview: a.preview,
+    assessment: { id: a.assessmentId, title: a.assessmentTitle ?? '' },
+    items,
+    responses,
+    flags: [...(a.flags ?? [])].sort((x, y) => x - y),
+    startedAt: a.startedAt.toISOString(),
+    deadline: a.deadline ? a.deadline.toISOString() : null,
+    serverTime: new Date().toISOString(),
+    readAloud: !!accommodation?.readAloud,
+  };
+}
+
+export async function getAttempt(ctx: LaunchContext, attemptId: string): Promise<AttemptView> {
+  const a = await settleIfLate(await loadOwned(ctx, attemptId));
+  return attemptView(ctx, a);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saving answers
+
+function checkAnswerShape(pinned: Attempt['items'][number], value: ResponseValue): void {
+  const where = `Question ${pinned.position}`;
+  if (value.type !== pinned.type) {
+    throw new InvalidInput(`${where} takes a "${pinned.type}" answer, not "${value.type}".`, [{ field: 'value.type', message: `must be "${pinned.type}"` }]);
+  }
+  const ids = new Set(pinned.choiceIds ?? []);
+  const picked = value.type === 'single' ? (value.choice === null ? [] : [value.choice])
+    : value.type === 'multiple' ? value.choices : value.type === 'order' ? value.order : [];
+  const unknown = picked.filter((c) => !ids.has(c));
+  if (unknown.length) {
+    throw new InvalidInput(`${where} has no choice "${unknown[0]}".`, [{ field: 'value', message: `unknown choice ${unknown.map((u) => `"${u}"`).join(', ')}` }]);
+  }
+  if (new Set(picked).size !== picked.length) {
+    throw new InvalidInput(`${where}: a choice is listed twice.`, [{ field: 'value', message: 'each choice may appear once' }]);
+  }
+}
+
+function closedProblem(a: Attempt): Conflict {
+  return a.autoSubmitted
+    ? new Conflict('Time is up for this attempt. It was submitted with the answers saved before the time ran out.', { attemptId: String(a._id) })
+    : new Conflict('This attempt has been submitted, so its answers can no longer change.', { attemptId: String(a._id) });
+}
+
+export async function saveResponse(ctx: LaunchContext, attemptId: string, position: number, value: ResponseValue, seq: number): Promise<SaveResult> {
+  let a = await settleIfLate(await loadOwned(ctx, attemptId));
+  if (a.status !== 'in-progress') throw closedProblem(a);
+  const pinned = a.items.find((i) => i.position === position);
+  if (!pinned) throw new NotFound(`This attempt has no question ${position}.`);
+  checkAnswerShape(pinned, value);
+
+  const now = new Date();
+  const key = `responses.${responseKey(position)}`;
+  // One update decides everything: still open, still in time, and no newer or equal seq stored.
+  const applied = await oneAtATime(String(a._id), () => AttemptModel.updateOne(
+    {
+      _id: a._id, tenantId: ctx.tenantId, personId: ctx.userId, status: 'in-progress',
+      $and: [
+        { $or: [{ deadline: null }, { deadline: { $gte: new Date(now.getTime() - deliverySettings.graceSeconds * 1000) } }] },
+        { $or: [{ [`${key}.seq`]: { $exists: false } }, { [`${key}.seq`]: { $lt: seq } }] },
+      ],
+    },
+    { $set: { [key]: { value, seq, savedAt: now } }, $inc: { rev: 1 } },
+  ));
+  if (applied.matchedCount === 1) return { position, seq, savedAt: now.toISOString(), stale: false };
+
+  // Not applied: find out why, from the stored state.
+  a = await settleIfLate(await loadOwned(ctx, attemptId));
+  if (a.status !== 'in-progress') throw closedProblem(a);
+  const stored = responsesOf(a)[responseKey(position)];
+  if (stored && stored.seq >= seq) return { position, seq: stored.seq, savedAt: new Date(stored.savedAt).toISOString(), stale: true };
+  throw new Conflict('The answer could not be saved because the attempt changed at the same moment. Try again.');
+}
+
+export async function setFlags(ctx: LaunchContext, attemptId: string, flags: number[]): Promise<{ flags: number[] }> {
+  const a = await settleIfLate(await loadOwned(ctx, attemptId));
+  if (a.status !== 'in-progress') throw closedProblem(a);
+  const unique = [...new Set(flags)].sort((x, y) => x - y);
+  const bad = unique.filter((p) => !a.items.some((i) => i.position === p));
+  if (bad.length) throw new InvalidInput(`This attempt has no question ${bad[0]}.`, [{ field: 'flags', message: `unknown positions: ${bad.join(', ')}` }]);
+  const applied = await oneAtATime(String(a._id), () => AttemptModel.updateOne(
+    { _id: a._id, tenantId: ctx.tenantId, personId: ctx.userId, status: 'in-progress' },
+    { $set: { flags: unique }, $inc: { rev: 1 } },
+  ));
+  if (applied.matchedCount !== 1) throw closedProblem((await loadOwned(ctx, attemptId)));
+  return { flags: unique };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Submitting and scoring
+
+function correctAnswerOf(item: Item): ResponseValue {
+  const i = item.interaction;
+  switch (i.type) {
+    case 'single': return { type: 'single', choice: i.key.correct };
+    case 'multiple': return { type: 'multiple', choices: [...i.key.correct] };
+    case 'numeric': return { type: 'numeric', text: String(i.key.value) };
+    case 'text': return { type: 'text', text: i.key.accepted[0]! };
+    case 'order': return { type: 'order', order: [...i.key.correctOrder] };
+  }
+}
+
+async function scoreAttempt(a: Attempt): Promise<StoredResult> {
+  const versions = await getItemVersions(String(a.tenantId), a.items.map((i) => ({ id: i.itemId, version: i.version })));
+  const byRef = new Map(versions.map((v) => [ref(v), v]));
+  const responses = responsesOf(a);
+  const scored = a.items.map((p) => {
+    const item = byRef.get(ref(p));
+    const response = responses[responseKey(p.position)]?.value;
+    if (!item) log.error({ attemptId: String(a._id), item: ref(p) }, 'a pinned item version is missing; it scores 0');
+    const s = item ? scoreResponse(item, response) : { score: 0, correct: false };
+    return { pinned: p, item, response, score: s.score, correct: s.correct };
+  });
+  const tallies = tallyByStandard(scored.map((s) => ({ standard: s.pinned.standard, score: s.score })), deliverySettings.cutPoints);
+  const standards = await getStandards(tallies.map((t) => t.code), undefined, String(a.tenantId)).catch((err: unknown) => {
+    log.warn({ err }, 'standard descriptions unavailable; results show codes only');
+    return [];
+  });
+  const described = new Map(standards.map((s) => [s.code, s.description]));
+  const result: StoredResult = {
+    ...summarize(scored.map((s) => ({ standard: s.pinned.standard, score: s.score }))),
+    standards: tallies.map((t) => ({ ...t, description: described.get(t.code) ?? '' })),
+    items: scored.map((s) => ({ position: s.pinned.position, score: s.score, correct: s.correct })),
+  };
+  if (a.settings?.showCorrectAnswers) {
+    result.answers = scored.flatMap((s) => (s.item ? [{
+      position: s.pinned.position, correct: s.correct, response: s.response ?? null,
+      correctAnswer: correctAnswerOf(s.item), explanation: renderRichText(s.item.feedback.explanation),
+    }] : []));
+  }
+  return result;
+}
+
+/**
+ * Scores and submits, idempotently. The update only applies to the revision that was scored, so an
+ * answer saved while scoring makes it score again instead of being left out.
+ */
+async function finalize(start: Attempt, auto: boolean): Promise<Attempt> {
+  let a = start;
+  for (let round = 0; round < 8 && a.status === 'in-progress'; round++) {
+    const result = await scoreAttempt(a);
+    const submittedAt = new Date();
+    const done = (await oneAtATime(String(a._id), () => AttemptModel.findOneAndUpdate(
+      { _id: a._id, tenantId: a.tenantId, status: 'in-progress', rev: a.rev },
+      { $set: { status: 'submitted', submittedAt, autoSubmitted: auto, score: result.score, maxScore: result.maxScore, result } },
+      { new: true },
+    ).lean())) as Attempt | null;
+    if (done) {
+      if (!done.preview) await announceSubmitted(submittedEvent(done, result));
+      return done;
+    }
+    const fresh = (await AttemptModel.findOne({ _id: a._id, tenantId: a.tenantId }).lean()) as Attempt | null;
+    if (!fresh) throw notYours();
+    a = fresh;
+  }
+  if (a.status !== 'submitted') throw new Conflict('The attempt is being changed by another request. Try submitting again.');
+  return a;
+}
+
+function submittedEvent(a: Attempt, r: StoredResult): SubmittedAttempt {
+  return {
+    tenantId: String(a.tenantId), courseId: String(a.courseId), placementId: String(a.placementId), personId: String(a.personId),
+    attemptId: String(a._id), attemptNumber: a.number, assessmentId: a.assessmentId, formId: a.formId,
+    score: r.score, maxScore: r.maxScore, percent: r.percent, submittedAt: a.submittedAt!, autoSubmitted: !!a.autoSubmitted,
+    standards: r.standards.map(({ code, correct, total, level }) => ({ code, correct, total, level })),
+    items: a.items.map((p) => ({ position: p.position, itemId: p.itemId, version: p.version, standard: p.standard, score: r.items.find((i) => i.position === p.position)?.score ?? 0 })),
+  };
+}
+
+function resultView(a: Attempt, locale: string): ResultView {
+  const r = a.result as StoredResult;
+  const standards = describeResults(r.standards, Object.fromEntries(r.standards.map((s) => [s.code, s.description])), locale);
+  return {
+    attemptId: String(a._id), score: r.score, maxScore: r.maxScore, percent: r.percent, submittedAt: a.submittedAt!.toISOString(),
+    standards: standards.map(({ code, description, correct, total, level, nextStep }) => ({ code, description, correct, total, level, nextStep })),
+    ...(r.answers ? { items: r.answers } : {}),
+  };
+}
+
+export async function submitAttempt(ctx: LaunchContext, attemptId: string): Promise<ResultView> {
+  const a = await loadOwned(ctx, attemptId);
+  const done = a.status === 'submitted' ? a : await finalize(a, closedNow(a));
+  return resultView(done, ctx.locale);
+}
+
+export async function getResults(ctx: LaunchContext, attemptId: string): Promise<ResultView> {
+  let a = await loadAttempt(ctx, attemptId);
+  if (!isOwner(ctx, a) && !isCourseStaff(ctx, a)) throw notYours();
+  a = await settleIfLate(a);
+  if (a.status !== 'submitted') throw new Conflict('Results are ready once the attempt is submitted.');
+  return resultView(a, ctx.locale);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The teacher's side of a placement
+
+async function coursePlacement(ctx: LaunchContext, placementId: string) {
+  const p = isObjectId(placementId) ? await getCoursePlacement(ctx.tenantId, ctx.courseId, placementId) : null;
+  if (!p) throw new NotFound('No activity with this id exists in this course.');
+  return p;
+}
+
+export async function listPlacementAttempts(ctx: LaunchContext, placementId: string): Promise<{ attempts: PlacementAttemptRow[] }> {
+  await coursePlacement(ctx, placementId);
+  const found = (await AttemptModel.find({ tenantId: ctx.tenantId, placementId, preview: false }, { responses: 0, result: 0 })
+    .sort({ startedAt: 1, number: 1 }).lean()) as Attempt[];
+  const attempts = await Promise.all(found.map(async (a) => (closedNow(a) ? finalize(await reloadFull(a), true) : a)));
+  const people = new Map<string, string>();
+  await Promise.all([...new Set(attempts.map((a) => String(a.personId)))].map(async (id) => {
+    const p = await getPerson(ctx.tenantId, id);
+    people.set(id, p?.name ?? p?.label ?? '');
+  }));
+  return {
+    attempts: attempts.map((a) => ({
+      id: String(a._id),
+      student: { id: String(a.personId), displayName: people.get(String(a.personId)) ?? '' },
+      status: a.status as PlacementAttemptRow['status'],
+      ...(a.status === 'submitted' && typeof a.score === 'number' ? { score: a.score } : {}),
+      startedAt: a.startedAt.toISOString(),
+      ...(a.submittedAt ? { submittedAt: a.submittedAt.toISOString() } : {}),
+    })),
+  };
+}
+
+async function reloadFull(a: Attempt): Promise<Attempt> {
+  return ((await AttemptModel.findOne({ _id: a._id, tenantId: a.tenantId }).lean()) as Attempt | null) ?? a;
+}
+
+export async function changePlacementAssessment(ctx: LaunchContext, placementId: string, assessmentId: string) {
+  await coursePlacement(ctx, placementId);
+  const assessment = await getAssessment(ctx.tenantId, assessmentId);
+  if (!assessment) throw new InvalidInput('No assessment with this id is available to this course.', [{ field: 'assessmentId', message: 'unknown assessment' }]);
+  const started = () => new Conflict('A student has already started this activity, so its assessment can no longer change. Add a new activity to use a different assessment.');
+  if (await AttemptModel.exists({ tenantId: ctx.tenantId, placementId, preview: false })) throw started();
+  const r = await assignAssessment(ctx.tenantId, ctx.courseId, placementId, assessmentId);
+  if (!r.ok) throw r.reason === 'started' ? started() : new NotFound('No activity with this id exists in this course.');
+  return r.placement;
+}
+
+export async function setAccommodation(
+  ctx: LaunchContext, placementId: string, personId: string, input: { timeMultiplier: number | null; readAloud: boolean },
+): Promise<AccommodationView> {
+  await coursePlacement(ctx, placementId);
+  const person = isObjectId(personId) ? await getPerson(ctx.tenantId, personId) : null;
+  if (!person) throw new NotFound('No student with this id is known here.');
+  const updatedAt = new Date();
+  const doc = await AccommodationModel.findOneAndUpdate(
+    { tenantId: ctx.tenantId, placementId, personId },
+    { $set: { timeMultiplier: input.timeMultiplier, readAloud: input.readAloud, updatedAt }, $setOnInsert: { tenantId: ctx.tenantId, placementId, personId } },
+    { upsert: true, new: true },
+  ).lean();
+  // A running attempt gets the new time at once: its deadline is recomputed from its own start.
+  const open = (await AttemptModel.find({ tenantId: ctx.tenantId, placementId, personId, preview: false, status: 'in-progress' },
+    { startedAt: 1, settings: 1 }).lean()) as Attempt[];
+  await Promise.all(open.map((a) => oneAtATime(String(a._id), () => AttemptModel.updateOne(
+    { _id: a._id, tenantId: ctx.tenantId, status: 'in-progress' },
+    { $set: { deadline: deadlineFor(a.startedAt, a.settings?.timeLimitMinutes ?? null, input.timeMultiplier) } },
+  ))));
+  return { placementId, personId, timeMultiplier: doc!.timeMultiplier ?? null, readAloud: !!doc!.readAloud, updatedAt: updatedAt.toISOString() };
+}
