@@ -30,6 +30,8 @@ export async function startTool(config: Config = loadConfig(), log: Logger = cre
   await import('./content/seed.js').then((content) => content.seedContent({ log }));
   // HOOKS: grades
   (await import('./grades/outbox.service.js')).registerGradeHooks();
+  // HOOKS: mastery
+  await (await import('./mastery/mastery.service.js')).registerMasteryHooks();
   server.on('request', app);
   const stopCleanup = startCleanupJob(log);
   // WORKERS: grades
