@@ -2,6 +2,7 @@
 // starter bank's items under the Rasch model, and every method's "meets the standard" call is checked against the
 // truth (θ > cut). Deterministic for a seed. Results are in docs/mastery.md; run it yourself with
 //   npx tsx scripts/simulate-mastery.ts --students 2000 --seed 1
+import { seededRandom } from '../server/shared/seeded-random.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,16 +42,6 @@ export function loadStarterBank(dir: string = STARTER_BANK_DIR): BankItem[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Randomness: one seeded generator, so the same seed prints the same table.
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(rng: () => number): number {
   const u = Math.max(rng(), 1e-12);
@@ -247,7 +238,7 @@ export function simulateMastery(options: SimulationOptions): SimulationResult {
       let cases = 0;
       let mastered = 0;
       // One generator per scenario and population, so adding a scenario never changes another's numbers.
-      const rng = mulberry32(hash(`${o.seed}|${population}|${sc.id}`));
+      const rng = seededRandom(hash(`${o.seed}|${population}|${sc.id}`));
       const start = Date.UTC(2024, 8, 2);
       for (let s = 0; s < o.students; s++) {
         const band = bands[s % bands.length]!;

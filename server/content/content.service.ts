@@ -1,6 +1,7 @@
 // The content domain: standards, versioned items and assessments, each visible to a tenant (starter
 // content to everyone, read-only). Other domains and the CLI call these functions, never the models.
 // Edits never overwrite: each one adds an item version, so versions pinned by attempts stay readable.
+import { seededRandom } from '../shared/seeded-random.js';
 import { createHash, randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { z } from 'zod';
@@ -287,16 +288,6 @@ function inlineHtml(src: string): string {
   return html.startsWith('<p>') && html.endsWith('</p>') && html.indexOf('<p>', 1) === -1 ? html.slice(3, -4) : html;
 }
 
-function seededRandom(seedText: string): () => number {
-  let a = createHash('sha256').update(seedText).digest().readUInt32LE(0);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An ordering item is shown as authored, unless that is the answer: then in a fixed scrambled order. */
 function orderingPresentation<T extends { id: string }>(choices: T[], correctOrder: string[], seed: string): T[] {

@@ -56,7 +56,7 @@ export function assembleParallelForms(
   throwIfAny(blueprintProblems(blueprint));
 
   const items = latestVersions(pool);
-  const rng = mulberry32(opts.seed ?? 0);
+  const rng = seededRandom(opts.seed ?? 0);
   const tieBreak = items.map(() => rng());
   const byDifficulty = (a: number, b: number) => items[a]!.difficulty - items[b]!.difficulty || tieBreak[a]! - tieBreak[b]!;
 
@@ -324,23 +324,5 @@ function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
 }
 
-function shuffled<T>(xs: T[], rng: () => number): T[] {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
-/** Small seeded PRNG so the same seed always yields the same forms. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom, shuffled } from '../shared/seeded-random.js';
