@@ -73,6 +73,8 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
       },
     },
   }));
+  // ABUSE: rate limits per IP/tenant/user (RATE_LIMIT_*), request size, query-operator keys; before every route.
+  app.use((await import('./http/rate-limit.js')).abuseGuards({ sessions, bodyLimit: o.config.bodyLimit }));
 
   app.get('/healthz', async (_req, res) => {
     const db = mongoose.connection.readyState === 1 ? await mongoose.connection.db!.admin().ping().then(() => 'ok', () => 'down') : 'down';
@@ -114,6 +116,7 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
   // ROUTES: delivery
   api.use((await import('./delivery/attempt.routes.js')).deliveryRoutes({ sessions }));
   // ROUTES: mastery
+  api.use((await import('./mastery/mastery.routes.js')).masteryRoutes({ sessions }));
   // ROUTES: grades
   api.use((await import('./grades/grades.routes.js')).gradeRoutes({ sessions }));
   // ROUTES: admin

@@ -31,6 +31,8 @@ Commands:
   bank validate [<dir>]                    Check the starter item bank (or another folder of item files)
   bank import <package.zip|dir>            Import a QTI 3.0 package's items and tests
   bank export <assessmentId> <out.zip>     Export an assessment as a QTI 3.0 package
+  platform add|list|add-deployment|remove  Register an LMS by hand, list LMSs, remove one with all its data
+  keys rotate|list                         Rotate or list the tool's signing keys
 
 Each command has --help. The database is the server's: MONGODB_URI, or the embedded one in DATA_DIR (./data).`;
 
@@ -242,6 +244,8 @@ export async function runCli(argv: string[]): Promise<number> {
     out(MAIN_HELP);
     return group ? 0 : 2;
   }
+  // `platform …` and `keys …` (LMS registrations, signing keys) live in platform.ts.
+  if (group === 'platform' || group === 'keys') return (await import('./platform.js')).runPlatformCli(argv);
   const name = `${group} ${action ?? ''}`.trim();
   const command = COMMANDS[name];
   if (!command) {

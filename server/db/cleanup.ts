@@ -11,7 +11,9 @@ export const LTIJS_LIFETIMES: Record<string, number> = {
 };
 
 /** Our short-lived records: model name → field holding the expiry time. */
-export const OWN_EXPIRING: Record<string, string> = { LoginState: 'expiresAt', DeepLinkLaunch: 'expiresAt', PendingLaunch: 'expiresAt', OnceClaim: 'expiresAt' };
+export const OWN_EXPIRING: Record<string, string> = { LoginState: 'expiresAt', DeepLinkLaunch: 'expiresAt', PendingLaunch: 'expiresAt', OnceClaim: 'expiresAt',
+  RosterCache: 'expiresAt', ServiceToken: 'expiresAt',
+};
 
 // Login states are kept past expiry for a while so a late replay is reported as a replay.
 const GRACE_SECONDS: Record<string, number> = { LoginState: 600 };

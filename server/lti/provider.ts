@@ -22,8 +22,6 @@ export interface LtiPlatformRecord {
 }
 
 interface LtijsPlatform {
-  platformKid(): Promise<string>;
-  platformPrivateKey(): Promise<string>;
   delete(): Promise<void>;
 }
 
@@ -204,8 +202,6 @@ export async function mountLti(app: Express, opts: LtiOptions): Promise<LtiServi
 export interface LtiService {
   registerPlatform(p: LtiPlatformRecord): Promise<void>;
   deletePlatform(issuer: string, clientId: string): Promise<void>;
-  /** The tool's private key and kid for messages it signs to one platform (deep linking, client assertions). */
-  signingKey(issuer: string, clientId: string): Promise<{ kid: string; privateKeyPem: string }>;
 }
 
 export const ltiService: LtiService = {
@@ -214,10 +210,5 @@ export const ltiService: LtiService = {
   },
   async deletePlatform(issuer, clientId) {
     await Provider.deletePlatform(issuer, clientId);
-  },
-  async signingKey(issuer, clientId) {
-    const platform = await Provider.getPlatform(issuer, clientId);
-    if (!platform) throw new Error('platform not registered with ltijs');
-    return { kid: await platform.platformKid(), privateKeyPem: await platform.platformPrivateKey() };
   },
 };

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
 import { AppError } from '../http/problem.js';
-import { getTenantRegistration } from '../tenants/tenant.service.js';
+import { getPlatform, getTenantRegistration } from '../tenants/tenant.service.js';
 import { seal, signAsTool, unseal, type Sealed } from './keys.js';
 import { SCOPES } from './registration.js';
 
@@ -40,6 +40,9 @@ const platformServicesSchema = new Schema({
     type: [new Schema({ scope: String, reason: String, since: Date, checkedAt: Date }, { _id: false })],
     default: [],
   },
+  // Scopes the LMS has granted in a token at least once (outranks a registration that did not list them).
+  granted: { type: [String], default: [] },
+  version: { type: Number, default: 0 },
   updatedAt: { type: Date, required: true },
 });
 platformServicesSchema.index({ platformId: 1 }, { unique: true });
@@ -64,6 +67,19 @@ const inFlight = new Map<string, Promise<ServiceGrant>>();
 const scopeKeyOf = (scopes: string[]) => [...new Set(scopes)].sort().join(' ');
 const hashToken = (t: string) => createHash('sha256').update(t).digest('base64url');
 
+// Which platform a tenant belongs to never changes; remembering it spares two reads per service call.
+const PLATFORM_OF_TENANT_MS = 60_000;
+const platformOfTenant = new Map<string, { platform: PlatformForToken & { scopes?: string[] | null; productFamily?: string | null }; at: number }>();
+
+async function tenantPlatform(tenantId: string) {
+  const hit = platformOfTenant.get(tenantId);
+  if (hit && Date.now() - hit.at < PLATFORM_OF_TENANT_MS) return hit.platform;
+  const { platform } = await getTenantRegistration(tenantId);
+  if (platformOfTenant.size > 10_000) platformOfTenant.clear();
+  platformOfTenant.set(tenantId, { platform, at: Date.now() });
+  return platform;
+}
+
 /** An access token for these scopes on the tenant's platform (cached until shortly before expiry). */
 export async function getServiceToken(tenantId: string, scopes: string[]): Promise<string> {
   return (await getServiceGrant(tenantId, scopes)).token;
@@ -72,7 +88,7 @@ export async function getServiceToken(tenantId: string, scopes: string[]): Promi
 /** As getServiceToken, with the scopes the LMS actually granted (may be fewer than asked). */
 export async function getServiceGrant(tenantId: string, scopes: string[]): Promise<ServiceGrant> {
   if (!scopes.length) throw new RangeError('at least one scope is needed');
-  const { platform } = await getTenantRegistration(tenantId);
+  const platform = await tenantPlatform(tenantId);
   const platformId = String(platform._id);
   const scopeKey = scopeKeyOf(scopes);
   const key = `${platformId}|${scopeKey}`;
@@ -98,7 +114,7 @@ export async function getServiceGrant(tenantId: string, scopes: string[]): Promi
 
 /** Forgets a token the LMS no longer accepts (a 401), so the next call asks for a new one. */
 export async function invalidateServiceToken(tenantId: string, scopes: string[], token?: string): Promise<void> {
-  const { platform } = await getTenantRegistration(tenantId);
+  const platform = await tenantPlatform(tenantId);
   const platformId = String(platform._id);
   const scopeKey = scopeKeyOf(scopes);
   const key = `${platformId}|${scopeKey}`;
@@ -176,22 +192,54 @@ async function requestToken(platform: PlatformForToken, scopes: string[]): Promi
   return grant;
 }
 
+interface Refusal { scope: string; reason: string; since: Date; checkedAt: Date }
+interface ServicesState { refused: Refusal[]; granted: string[] }
+
+/**
+ * Read, change, write back only if nobody wrote in between (a version counter), retrying a few
+ * times: FerretDB cannot $pull by a condition on sub-documents, and the list is tiny.
+ */
+async function updateServices(platformId: string, change: (s: ServicesState) => ServicesState | null): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const doc = await PlatformServicesModel.findOne({ platformId }).lean();
+    const current: ServicesState = {
+      refused: (doc?.refused ?? []).map((r) => ({ scope: r.scope ?? '', reason: r.reason ?? '', since: r.since ?? new Date(), checkedAt: r.checkedAt ?? new Date(0) })),
+      granted: doc?.granted ?? [],
+    };
+    const next = change(current);
+    if (!next) return;
+    const set = { refused: next.refused, granted: next.granted, updatedAt: new Date() };
+    try {
+      if (!doc) {
+        await PlatformServicesModel.create({ platformId, ...set, version: 1 });
+        return;
+      }
+      const r = await PlatformServicesModel.updateOne({ _id: doc._id, version: doc.version ?? 0 }, { $set: set, $inc: { version: 1 } });
+      if (r.modifiedCount) return;
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
+  }
+}
+
 async function recordRefused(platformId: string, scopes: string[], reason: string): Promise<void> {
   const now = new Date();
-  const doc = await PlatformServicesModel.findOneAndUpdate(
-    { platformId }, { $setOnInsert: { platformId, refused: [] }, $set: { updatedAt: now } }, { upsert: true, new: true },
-  ).lean();
-  const previous = new Map((doc?.refused ?? []).map((r) => [r.scope, r]));
-  const refused = [
-    ...(doc?.refused ?? []).filter((r) => !scopes.includes(r.scope ?? '')),
-    ...scopes.map((scope) => ({ scope, reason, since: previous.get(scope)?.since ?? now, checkedAt: now })),
-  ];
-  await PlatformServicesModel.updateOne({ platformId }, { $set: { refused, updatedAt: now } });
+  await updateServices(platformId, (s) => ({
+    refused: [
+      ...s.refused.filter((r) => !scopes.includes(r.scope)),
+      ...scopes.map((scope) => ({ scope, reason, since: s.refused.find((r) => r.scope === scope)?.since ?? now, checkedAt: now })),
+    ],
+    granted: s.granted.filter((g) => !scopes.includes(g)),
+  }));
 }
 
 async function clearRefused(platformId: string, scopes: string[]): Promise<void> {
   if (!scopes.length) return;
-  await PlatformServicesModel.updateOne({ platformId, 'refused.scope': { $in: scopes } }, { $pull: { refused: { scope: { $in: scopes } } }, $set: { updatedAt: new Date() } });
+  await updateServices(platformId, (s) => {
+    // Usually nothing to change: no write on the hot path.
+    if (scopes.every((x) => s.granted.includes(x)) && !s.refused.some((r) => scopes.includes(r.scope))) return null;
+    return { refused: s.refused.filter((r) => !scopes.includes(r.scope)), granted: [...new Set([...s.granted, ...scopes])] };
+  });
 }
 
 /**
@@ -229,16 +277,16 @@ const FEATURE_NAMES: Record<Feature, string> = { gradePassback: 'Sending scores 
 // Where an administrator turns the permission back on, per LMS.
 const ADMIN_HINTS: Record<string, Record<Feature, string>> = {
   canvas: {
-    gradePassback: 'In Canvas: Admin → Developer Keys → Growthline → edit, and enable the LTI Advantage scopes "Can create and update submission results" and "Can view submission data for assignments".',
-    roster: 'In Canvas: Admin → Developer Keys → Growthline → edit, and enable the LTI Advantage scope "Can retrieve user data associated with the context the tool is installed in".',
+    gradePassback: 'A Canvas administrator can turn it on: Admin → Developer Keys → Growthline → edit, and under LTI Advantage Services enable "Can create and update submission results for assignments associated with the tool" and "Can create and view assignment data in the gradebook associated with the tool".',
+    roster: 'A Canvas administrator can turn it on: Admin → Developer Keys → Growthline → edit, and under LTI Advantage Services enable "Can retrieve user data associated with the context the tool is installed in".',
   },
   moodle: {
-    gradePassback: 'In Moodle: Site administration → Plugins → Activity modules → External tool → Manage tools → Growthline → Services, and set "IMS LTI Assignment and Grade Services" to "Use this service for grade sync and column management".',
-    roster: 'In Moodle: Site administration → Plugins → Activity modules → External tool → Manage tools → Growthline → Services, and set "IMS LTI Names and Role Provisioning" to "Use this service to retrieve members\' information".',
+    gradePassback: 'A Moodle administrator can turn it on: Site administration → Plugins → Activity modules → External tool → Manage tools → Growthline → edit → Services, and set "IMS LTI Assignment and Grade Services" to "Use this service for grade sync and column management".',
+    roster: 'A Moodle administrator can turn it on: Site administration → Plugins → Activity modules → External tool → Manage tools → Growthline → edit → Services, and set "IMS LTI Names and Role Provisioning" to "Use this service to retrieve members\' information as per privacy settings".',
   },
   schoology: {
-    gradePassback: 'In Schoology: App Center → Growthline → edit the LTI 1.3 app, and allow Assignment and Grade Services.',
-    roster: 'In Schoology: App Center → Growthline → edit the LTI 1.3 app, and allow Names and Role Provisioning Services.',
+    gradePassback: 'A Schoology administrator can turn it on in the Growthline app\'s LTI 1.3 configuration: allow Assignment and Grade Services, then reinstall the app for the organization.',
+    roster: 'A Schoology administrator can turn it on in the Growthline app\'s LTI 1.3 configuration: allow Names and Role Provisioning Services, then reinstall the app for the organization.',
   },
 };
 const GENERIC_HINT = 'An LMS administrator can allow it in the settings of the Growthline tool.';
@@ -253,6 +301,15 @@ export interface ServiceStatus {
 
 export async function serviceStatus(tenantId: string): Promise<ServiceStatus> {
   const { platform } = await getTenantRegistration(tenantId);
+  return statusOf(platform);
+}
+
+/** The same, for an administrator looking at one registration. */
+export async function platformServiceStatus(platformId: string): Promise<ServiceStatus> {
+  return statusOf(await getPlatform(platformId));
+}
+
+async function statusOf(platform: { _id: unknown; scopes?: string[] | null; productFamily?: string | null }): Promise<ServiceStatus> {
   const known = await PlatformServicesModel.findOne({ platformId: platform._id }).lean();
   const refused = new Map((known?.refused ?? []).map((r) => [r.scope ?? '', r]));
   const registered = platform.scopes ?? [];
@@ -262,7 +319,7 @@ export async function serviceStatus(tenantId: string): Promise<ServiceStatus> {
     const scopes = FEATURE_SCOPES[feature];
     const refusal = scopes.map((s) => refused.get(s)).find(Boolean);
     // An empty registered list means the registration did not say: assume granted until refused.
-    const notRegistered = registered.length > 0 && scopes.some((s) => !registered.includes(s));
+    const notRegistered = registered.length > 0 && scopes.some((s) => !registered.includes(s) && !(known?.granted ?? []).includes(s));
     if (!refusal && !notRegistered) continue;
     status[feature] = 'off';
     status.details[feature] = {
@@ -280,6 +337,10 @@ export async function serviceStatus(tenantId: string): Promise<ServiceStatus> {
 /** Platform removal: forget its tokens and service state. */
 export async function forgetPlatformServices(platformId: string): Promise<void> {
   for (const key of memory.keys()) if (key.startsWith(`${platformId}|`)) memory.delete(key);
+  for (const [tenantId, v] of platformOfTenant) if (String(v.platform._id) === platformId) platformOfTenant.delete(tenantId);
   await ServiceTokenModel.deleteMany({ platformId });
   await PlatformServicesModel.deleteMany({ platformId });
 }
+
+/** For tests: forget tokens held in memory, as a freshly started process would. */
+export function forgetServiceTokenMemory(): void { memory.clear(); }

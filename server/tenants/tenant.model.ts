@@ -32,5 +32,6 @@ tenantSchema.index({ platformId: 1, deploymentId: 1 }, { unique: true });
 export type PlatformDoc = InferSchemaType<typeof platformSchema> & { _id: mongoose.Types.ObjectId };
 export type TenantDoc = InferSchemaType<typeof tenantSchema> & { _id: mongoose.Types.ObjectId };
 
-export const PlatformModel = mongoose.model('Platform', platformSchema, 'platforms');
+// Not "platforms": ltijs's own "platform" model already uses that collection (and its unique indexes).
+export const PlatformModel = mongoose.model('Platform', platformSchema, 'lms_platforms');
 export const TenantModel = mongoose.model('Tenant', tenantSchema, 'tenants');
