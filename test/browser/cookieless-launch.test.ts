@@ -5,9 +5,9 @@
 import { request, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningTool } from '../../server/main.js';
-import { registerLmsPlatform } from '../../server/lti/registration.js';
 import { createPlatform, type Platform } from '../platform/index.js';
 import { launchChromium } from '../support/chromium.js';
+import { registerSimulator } from '../support/lti.js';
 import { startTestTool } from '../support/tool.js';
 
 let tool: RunningTool;
@@ -15,13 +15,6 @@ let canvas: Platform;
 let moodle: Platform;
 let browser: Browser;
 
-async function register(p: Platform) {
-  const r = p.registration();
-  await registerLmsPlatform(tool.app.lti, {
-    issuer: r.issuer, clientId: r.clientId, deploymentIds: [r.deploymentId], productFamily: p.productFamily,
-    authEndpoint: r.authenticationEndpoint, tokenEndpoint: r.accesstokenEndpoint, jwksUrl: r.keysetUrl,
-  });
-}
 
 
 beforeAll(async () => {
@@ -30,8 +23,8 @@ beforeAll(async () => {
   moodle = createPlatform({ toolUrl: tool.url, productFamily: 'moodle' });
   await canvas.start();
   await moodle.start();
-  await register(canvas);
-  await register(moodle);
+  await registerSimulator(tool, canvas);
+  await registerSimulator(tool, moodle);
   browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {

@@ -3,8 +3,8 @@
 // as strict on these paths as on the cookie path: forged, replayed or foreign completions fail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningTool } from '../../server/main.js';
-import { registerLmsPlatform } from '../../server/lti/registration.js';
 import { CookieJar, createPlatform, driveLaunch, parseLaunchForm, type Platform } from '../platform/index.js';
+import { registerSimulator } from '../support/lti.js';
 import { startTestTool } from '../support/tool.js';
 
 /** A browser whose cookies are all blocked: stores nothing, sends nothing. */
@@ -16,13 +16,6 @@ let tool: RunningTool;
 let canvas: Platform;
 let moodle: Platform;
 
-async function register(p: Platform) {
-  const r = p.registration();
-  await registerLmsPlatform(tool.app.lti, {
-    issuer: r.issuer, clientId: r.clientId, deploymentIds: [r.deploymentId], productFamily: p.productFamily,
-    authEndpoint: r.authenticationEndpoint, tokenEndpoint: r.accesstokenEndpoint, jwksUrl: r.keysetUrl,
-  });
-}
 
 const attr = (html: string, name: string) => new RegExp(`data-${name}="([^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&');
 
@@ -32,8 +25,8 @@ beforeAll(async () => {
   moodle = createPlatform({ toolUrl: tool.url, productFamily: 'moodle' });
   await canvas.start();
   await moodle.start();
-  await register(canvas);
-  await register(moodle);
+  await registerSimulator(tool, canvas);
+  await registerSimulator(tool, moodle);
 });
 afterAll(async () => {
   await canvas?.stop();

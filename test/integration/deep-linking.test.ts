@@ -3,8 +3,8 @@
 // the LMS's `data` echoed, accept_multiple honoured, and each picker session used once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningTool } from '../../server/main.js';
-import { registerLmsPlatform } from '../../server/lti/registration.js';
 import { createPlatform, driveLaunch, type Platform } from '../platform/index.js';
+import { registerSimulator } from '../support/lti.js';
 import { startTestTool } from '../support/tool.js';
 
 let tool: RunningTool;
@@ -14,11 +14,7 @@ beforeAll(async () => {
   tool = await startTestTool();
   platform = createPlatform({ toolUrl: tool.url, productFamily: 'moodle' });
   await platform.start();
-  const r = platform.registration();
-  await registerLmsPlatform(tool.app.lti, {
-    issuer: r.issuer, clientId: r.clientId, deploymentIds: [r.deploymentId], productFamily: 'moodle',
-    authEndpoint: r.authenticationEndpoint, tokenEndpoint: r.accesstokenEndpoint, jwksUrl: r.keysetUrl,
-  });
+  await registerSimulator(tool, platform);
 });
 afterAll(async () => {
   await platform?.stop();
