@@ -186,19 +186,21 @@ describe('teacher page tabs', () => {
     await page.keyboard.press('End');
     expect(await focusedText(page)).toBe('tab:Build an assessment');
     await page.keyboard.press('ArrowRight');
-    expect(await focusedText(page)).toBe('tab:Overview');
+    expect(await focusedText(page)).toBe('tab:Dashboard');
     await page.keyboard.press('ArrowLeft');
     expect(await focusedText(page)).toBe('tab:Build an assessment');
     await page.keyboard.press('Home');
-    expect(await tab('Overview').getAttribute('aria-selected')).toBe('true');
+    expect(await tab('Dashboard').getAttribute('aria-selected')).toBe('true');
     expect(await tab('Item bank').getAttribute('tabindex')).toBe('-1');
+    await page.keyboard.press('ArrowRight');
+    expect(await tab('Overview').getAttribute('aria-selected')).toBe('true');
     expect(await page.getByRole('tabpanel').textContent()).toContain('You opened "Pre-test" as a teacher');
     await page.close();
   });
 
   it('are in Spanish for a Spanish launch', async () => {
     const page = await open('teacher', { locale: 'es' });
-    expect(await page.getByRole('tab').allTextContents()).toEqual(['Resumen', 'Banco de preguntas', 'Crear una evaluación']);
+    expect(await page.getByRole('tab').allTextContents()).toEqual(['Panel', 'Resumen', 'Banco de preguntas', 'Crear una evaluación']);
     await page.close();
   });
 });

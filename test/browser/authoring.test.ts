@@ -144,9 +144,10 @@ describe('authoring through a real teacher launch', () => {
     const { frame, ui } = await toolFrame('gl-picker-page');
     const list = ui.locator('gl-assessment-list');
     await list.getByLabel('Grade', { exact: true }).selectOption('7');
-    const pre = list.getByRole('radio', { name: `${TITLE} — Pre-test` });
+    // The demo LMS's "add activity" screen accepts several activities, so the list offers checkboxes.
+    const pre = list.getByRole('checkbox', { name: `${TITLE} — Pre-test` });
     await pre.waitFor({ timeout: 15_000 });
-    expect(await list.getByRole('checkbox').count()).toBe(0); // the LMS accepts one at a time (see picker.ts)
+    expect(await list.getByRole('radio').count()).toBe(0);
     await pre.check();
     const id = await pre.getAttribute('value');
     await expectNoAxeViolations(frame, 'gl-picker-page');

@@ -1,6 +1,7 @@
 // The page a student sees when opening a Growthline activity from the LMS: starts (or resumes) the
-// attempt, runs the test, then shows the results.
-import { html, type TemplateResult } from 'lit';
+// attempt, runs the test, then shows the results followed by the student's progress across the course;
+// outside a running test, a "My progress" view shows that progress on its own.
+import { css, html, nothing, type TemplateResult } from 'lit';
 import { GlPage, pageStyles, type SessionInfo } from '../components/page-base.js';
 import { ApiError } from '../shared/api.js';
 import { createAttemptClient, type AttemptClient } from '../test-taking/attempt-client.js';
@@ -8,6 +9,9 @@ import { testTranslator, type TestTranslate } from '../test-taking/strings.js';
 import type { AttemptView, ResultView } from '../test-taking/types.js';
 import '../test-taking/test-runner.js';
 import '../test-taking/results.js';
+import '../dashboard/my-progress/my-progress.js';
+import type { GlMyProgress } from '../dashboard/my-progress/my-progress.js';
+import { dashboardTranslator, type DashboardTranslate } from '../dashboard/strings.js';
 
 type Stage =
   | { kind: 'starting' }
@@ -17,15 +21,27 @@ type Stage =
   | { kind: 'testing'; attempt: AttemptView; receivedAt: number }
   | { kind: 'results'; attempt: AttemptView; results: ResultView };
 
+const viewStyles = css`
+  nav.views { display: flex; flex-wrap: wrap; gap: .5rem; margin: 0 0 1rem; }
+  nav.views button { font: inherit; min-height: 2.75rem; padding: .5rem 1rem; border-radius: var(--gl-radius, 6px); cursor: pointer;
+    border: 2px solid var(--gl-accent, #1f5fbf); background: var(--gl-bg, #fff); color: var(--gl-accent, #1f5fbf); }
+  nav.views button[aria-pressed='true'] { background: var(--gl-accent, #1f5fbf); color: var(--gl-accent-text, #fff); font-weight: 700; }
+  gl-my-progress.after { margin-top: 2rem; border-top: 2px solid var(--gl-border, #8a8f98); padding-top: .5rem; }
+`;
+
 export class GlStudentPage extends GlPage {
-  static override styles = [pageStyles];
-  static override properties = { ...GlPage.properties, stage: { state: true } };
+  static override styles = [pageStyles, viewStyles];
+  static override properties = { ...GlPage.properties, stage: { state: true }, view: { state: true } };
   stage: Stage = { kind: 'starting' };
+  /** The activity (test or results) or the student's progress across the course. */
+  view: 'activity' | 'progress' = 'activity';
   private client?: AttemptClient;
   private tt: TestTranslate = testTranslator('en');
+  private dt: DashboardTranslate = dashboardTranslator('en');
 
   protected override async load(): Promise<void> {
     this.tt = testTranslator(this.locale);
+    this.dt = dashboardTranslator(this.locale);
     this.client = createAttemptClient(this.session);
     await Promise.all([super.load(), this.start()]);
   }
@@ -65,6 +81,22 @@ export class GlStudentPage extends GlPage {
     this.renderRoot.querySelector<HTMLElement>('gl-results')?.focus();
   }
 
+  private async show(view: 'activity' | 'progress'): Promise<void> {
+    this.view = view;
+    await this.updateComplete;
+    if (view === 'progress') this.renderRoot.querySelector<GlMyProgress>('gl-my-progress')?.focus();
+  }
+
+  /** The view switch, everywhere but during a running test (where it would only distract). */
+  private views() {
+    if (this.stage.kind === 'testing') return nothing;
+    const dt = this.dt;
+    return html`<nav class="views" aria-label=${dt('viewsLabel')}>
+      <button type="button" aria-pressed=${this.view === 'activity' ? 'true' : 'false'} @click=${() => void this.show('activity')}>${dt('viewActivity')}</button>
+      <button type="button" aria-pressed=${this.view === 'progress' ? 'true' : 'false'} @click=${() => void this.show('progress')}>${dt('viewProgress')}</button>
+    </nav>`;
+  }
+
   protected renderPage(info: SessionInfo): TemplateResult {
     const s = this.stage;
     const t = this.tt;
@@ -78,9 +110,11 @@ export class GlStudentPage extends GlPage {
         <button type="button" @click=${() => void this.start()}>${t('tryAgain')}</button>`; break;
       case 'testing': body = html`<gl-test-runner .attempt=${s.attempt} .client=${this.client} .receivedAt=${s.receivedAt} locale=${this.locale}
         @gl-submitted=${(e: CustomEvent<{ results: ResultView }>) => void this.submitted(s.attempt, e.detail.results)}></gl-test-runner>`; break;
-      case 'results': body = html`<gl-results .results=${s.results} .items=${s.attempt.items} locale=${this.locale}></gl-results>`; break;
+      case 'results': body = html`<gl-results .results=${s.results} .items=${s.attempt.items} locale=${this.locale}></gl-results>
+        <gl-my-progress class="after" .api=${this.api} locale=${this.locale} heading="2"></gl-my-progress>`; break;
     }
-    return html`<main><h1>${title}</h1>${body}</main>`;
+    if (this.view === 'progress' && s.kind !== 'testing') body = html`<gl-my-progress .api=${this.api} locale=${this.locale} heading="2"></gl-my-progress>`;
+    return html`<main><h1>${title}</h1>${this.views()}${body}</main>`;
   }
 }
 customElements.define('gl-student-page', GlStudentPage);

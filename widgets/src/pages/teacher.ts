@@ -1,5 +1,6 @@
-// The page a teacher sees when opening a Growthline activity from the LMS: an overview, the item bank
-// (with the item editor), and the assessment builder, as ARIA tabs (arrow keys move between tabs).
+// The page a teacher sees when opening a Growthline activity from the LMS: the activity's dashboard (first, and
+// selected when the launch is on an activity), an overview, the item bank (with the item editor), and the
+// assessment builder, as ARIA tabs (arrow keys move between tabs).
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import '../authoring/index.js';
@@ -9,10 +10,12 @@ import { authoringTranslator, type AuthoringKey, type AuthoringTranslate } from 
 import { formStyles } from '../authoring/styles.js';
 import type { ItemView } from '../authoring/types.js';
 import { GlPage, pageStyles, type SessionInfo } from '../components/page-base.js';
+import '../dashboard/index.js';
+import { dashboardTranslator, type DashboardTranslate } from '../dashboard/strings.js';
 
-const TABS = ['overview', 'bank', 'build'] as const;
+const TABS = ['dashboard', 'overview', 'bank', 'build'] as const;
 type Tab = (typeof TABS)[number];
-const TAB_LABEL: Record<Tab, AuthoringKey> = { overview: 'tabOverview', bank: 'tabBank', build: 'tabBuild' };
+const TAB_LABEL: Record<Exclude<Tab, 'dashboard'>, AuthoringKey> = { overview: 'tabOverview', bank: 'tabBank', build: 'tabBuild' };
 
 const tabStyles = css`
   [role='tablist'] { display: flex; flex-wrap: wrap; gap: .25rem; border-bottom: 2px solid var(--gl-border, #8a8f98); margin: 1rem 0; }
@@ -36,12 +39,26 @@ export class GlTeacherPage extends GlPage {
   editing = false;
   editorItem?: ItemView;
   private at: AuthoringTranslate = authoringTranslator('en');
+  private dt: DashboardTranslate = dashboardTranslator('en');
   private visited = new Set<Tab>(['overview']);
   private editorRun = 0;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    if (changed.has('locale')) this.at = authoringTranslator(this.locale);
+    if (changed.has('locale')) {
+      this.at = authoringTranslator(this.locale);
+      this.dt = dashboardTranslator(this.locale);
+    }
+  }
+
+  /** A launch on an activity opens on its dashboard; any other launch on the overview. */
+  protected override async load(): Promise<void> {
+    await super.load();
+    if (this.info?.placement && this.tab === 'overview' && this.visited.size === 1) this.select('dashboard');
+  }
+
+  private tabLabel(tab: Tab): string {
+    return tab === 'dashboard' ? this.dt('tabDashboard') : this.at(TAB_LABEL[tab]);
   }
 
   private select(tab: Tab, focus = false): void {
@@ -51,7 +68,9 @@ export class GlTeacherPage extends GlPage {
   }
 
   private onTabKey(e: KeyboardEvent): void {
-    const i = TABS.indexOf(this.tab);
+    // Relative to the tab that has the focus (normally the selected one, with roving tabindex).
+    const focused = (e.target as HTMLElement).id?.replace(/^tab-/, '') as Tab;
+    const i = TABS.includes(focused) ? TABS.indexOf(focused) : TABS.indexOf(this.tab);
     const next = ({ ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 } as Record<string, number>)[e.key];
     if (next === undefined) return;
     e.preventDefault();
@@ -87,8 +106,11 @@ export class GlTeacherPage extends GlPage {
       <div role="tablist" aria-label=${at('tabsLabel')} @keydown=${this.onTabKey}>
         ${TABS.map((tab) => html`<button type="button" role="tab" id=${`tab-${tab}`} aria-controls=${`panel-${tab}`}
           aria-selected=${this.tab === tab ? 'true' : 'false'} tabindex=${this.tab === tab ? 0 : -1}
-          @click=${() => this.select(tab)}>${at(TAB_LABEL[tab])}</button>`)}
+          @click=${() => this.select(tab)}>${this.tabLabel(tab)}</button>`)}
       </div>
+      ${this.panel('dashboard', () => (info.placement
+        ? html`<gl-dashboard .api=${this.api} placementId=${info.placement.id} .token=${this.session} locale=${this.locale}></gl-dashboard>`
+        : html`<p>${this.dt('dashboardNoPlacement')}</p>`))}
       ${this.panel('overview', () => html`<p>${this.t('teacherIntro', { placement: info.placement?.title ?? '' })}</p>`)}
       ${this.panel('bank', () => html`
         <gl-item-bank .api=${this.api} locale=${this.locale} ?hidden=${this.editing}
