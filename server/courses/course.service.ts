@@ -1,4 +1,5 @@
 // Records the course and person of each launch (one upsert each) and reads them back per tenant.
+import { upsertRacing } from '../db/once.js';
 import { createHash } from 'node:crypto';
 import { CourseModel, PersonModel } from './course.model.js';
 
@@ -12,11 +13,11 @@ export async function upsertCourse(c: CourseInput): Promise<{ id: string; title:
   if (c.lineItemsUrl !== undefined) set.lineItemsUrl = c.lineItemsUrl;
   if (c.membershipsUrl !== undefined) set.membershipsUrl = c.membershipsUrl;
   if (c.agsScopes !== undefined) set.agsScopes = c.agsScopes;
-  const doc = await CourseModel.findOneAndUpdate(
+  const doc = await upsertRacing(() => CourseModel.findOneAndUpdate(
     { tenantId: c.tenantId, contextId: c.contextId },
     { $set: set, $setOnInsert: { tenantId: c.tenantId, contextId: c.contextId } },
     { upsert: true, new: true },
-  ).lean();
+  ).lean());
   return { id: String(doc!._id), title: doc!.title ?? '' };
 }
 
@@ -29,11 +30,11 @@ export async function upsertPerson(p: PersonInput): Promise<{ id: string; displa
   const label = pseudonymLabel(p.tenantId, p.sub);
   const set: Record<string, unknown> = { updatedAt: new Date() };
   if (p.name) set.name = p.name;
-  const doc = await PersonModel.findOneAndUpdate(
+  const doc = await upsertRacing(() => PersonModel.findOneAndUpdate(
     { tenantId: p.tenantId, sub: p.sub },
     { $set: set, $setOnInsert: { tenantId: p.tenantId, sub: p.sub, label } },
     { upsert: true, new: true },
-  ).lean();
+  ).lean());
   return { id: String(doc!._id), displayName: doc!.name ?? doc!.label };
 }
 

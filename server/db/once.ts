@@ -23,3 +23,18 @@ export async function claimOnce(scope: string, key: string, keepUntil: Date): Pr
     throw err;
   }
 }
+
+/**
+ * Runs an upsert on a unique key, retrying once it lost the race: two concurrent upserts of a new
+ * key can both try the insert, and the loser gets a duplicate-key error (on MongoDB and FerretDB)
+ * although the document it wanted now exists. The retry finds it.
+ */
+export async function upsertRacing<T>(upsert: () => Promise<T>, tries = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await upsert();
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000 || i >= tries) throw err;
+    }
+  }
+}

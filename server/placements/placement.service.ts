@@ -1,4 +1,5 @@
 // Finds or records the placement behind a resource link launch; locks its assessment once a student starts.
+import { upsertRacing } from '../db/once.js';
 import { PlacementModel } from './placement.model.js';
 
 export interface PlacementInput { tenantId: string; courseId: string; resourceLinkId: string; title?: string; assessmentId?: string; lineItemUrl?: string }
@@ -7,11 +8,11 @@ export async function upsertPlacement(p: PlacementInput): Promise<{ id: string; 
   const set: Record<string, unknown> = {};
   if (p.title !== undefined) set.title = p.title;
   if (p.lineItemUrl !== undefined) set.lineItemUrl = p.lineItemUrl;
-  const doc = await PlacementModel.findOneAndUpdate(
+  const doc = await upsertRacing(() => PlacementModel.findOneAndUpdate(
     { tenantId: p.tenantId, resourceLinkId: p.resourceLinkId },
     { $set: set, $setOnInsert: { tenantId: p.tenantId, courseId: p.courseId, resourceLinkId: p.resourceLinkId, ...(p.assessmentId ? { assessmentId: p.assessmentId } : {}) } },
     { upsert: true, new: true },
-  ).lean();
+  ).lean());
   return { id: String(doc!._id), title: doc!.title ?? '', assessmentId: doc!.assessmentId ?? undefined };
 }
 

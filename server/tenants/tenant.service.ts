@@ -1,5 +1,6 @@
 // Registering LMS platforms and their deployments, finding the tenant of a launch, and the list of
 // LMS origins allowed to frame the tool. Other domains call these functions, never the models.
+import { upsertRacing } from '../db/once.js';
 import { z } from 'zod';
 import { PlatformModel, TenantModel, type PlatformDoc, type TenantDoc } from './tenant.model.js';
 import { Conflict, InvalidInput, NotFound } from '../http/problem.js';
@@ -46,7 +47,7 @@ export async function registerPlatform(input: PlatformRegistration): Promise<{ p
 }
 
 export async function addDeployment(platformId: string, deploymentId: string): Promise<TenantDoc> {
-  const t = await TenantModel.findOneAndUpdate({ platformId, deploymentId }, { $setOnInsert: { platformId, deploymentId } }, { upsert: true, new: true }).lean();
+  const t = await upsertRacing(() => TenantModel.findOneAndUpdate({ platformId, deploymentId }, { $setOnInsert: { platformId, deploymentId } }, { upsert: true, new: true }).lean());
   return t as TenantDoc;
 }
 

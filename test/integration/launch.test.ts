@@ -117,6 +117,13 @@ describe('launching from the LMS', () => {
     expect(await toolResponse.text()).not.toContain('session=');
   });
 
+  it('opens a brand-new activity for a whole class launching at the same moment', async () => {
+    // Each person twice (two tabs): ten launches racing to create the same course, people and activity.
+    const launches = [...platform.users, ...platform.users].map((u) => driveLaunch(platform, { userId: u.id, resourceLinkId: 'rl-brand-new', resourceLinkTitle: 'New quiz' }));
+    const statuses = (await Promise.all(launches)).map((r) => r.toolResponse.status);
+    expect(statuses).toEqual(statuses.map(() => 200));
+  });
+
   it('answers in Spanish when the LMS launches in Spanish', async () => {
     const { toolResponse } = await driveLaunch(platform, { userId: student().id, locale: 'es-MX' });
     expect(await toolResponse.text()).toContain('<html lang="es">');

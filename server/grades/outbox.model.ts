@@ -1,0 +1,71 @@
+// The grade outbox: one document per (tenant, placement, student) holding the newest score that must
+// reach the LMS gradebook, and how delivery is going. A newer attempt replaces the score in place, so
+// a student never gets two gradebook entries for one activity. GradeColumn remembers the line item
+// Growthline found or created for a placement whose launch named none.
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/** "No lease": claims compare leaseUntil with now, so the epoch is always claimable. */
+export const NO_LEASE = new Date(0);
+
+const gradeOutboxSchema = new Schema({
+  // outboxKey(tenant, placement, person): per-student reads and writes go by _id, the one lookup every
+  // engine answers from an index (FerretDB's SQLite backend scans the collection for most others).
+  _id: { type: String, required: true },
+  tenantId: { type: Schema.Types.ObjectId, required: true },
+  // Concurrency is bounded per LMS platform, and several tenants (deployments) share a platform.
+  platformId: { type: String, required: true },
+  courseId: { type: Schema.Types.ObjectId, required: true },
+  placementId: { type: Schema.Types.ObjectId, required: true },
+  personId: { type: Schema.Types.ObjectId, required: true },
+  // The LMS's user id (the launch's sub), AGS's userId. An id, not a name.
+  lmsUserId: { type: String, required: true },
+  attemptId: { type: String, required: true },
+  scoreGiven: { type: Number, required: true },
+  scoreMaximum: { type: Number, required: true },
+  // The attempt's submission time: AGS orders scores by it, and so do we (newer replaces older).
+  timestamp: { type: Date, required: true },
+  activityProgress: { type: String, required: true },
+  gradingProgress: { type: String, required: true },
+  comment: { type: String, default: '' },
+  status: { type: String, enum: OUTBOX_STATUSES, required: true },
+  // Bumped by every new score or resend: a send finishing for an older revision must not mark the newer one sent.
+  rev: { type: Number, required: true, default: 0 },
+  tries: { type: Number, required: true, default: 0 },
+  nextTryAt: { type: Date, required: true },
+  leaseUntil: { type: Date, required: true, default: NO_LEASE },
+  leaseOwner: { type: String, default: null },
+  lastError: { type: String, default: null },
+  lastStatus: { type: Number, default: null },
+  sentAt: { type: Date, default: null },
+  createdAt: { type: Date, required: true, default: () => new Date() },
+  updatedAt: { type: Date, required: true, default: () => new Date() },
+});
+gradeOutboxSchema.index({ tenantId: 1, placementId: 1, personId: 1 }, { unique: true });
+// The worker's claim: due work, oldest first.
+gradeOutboxSchema.index({ status: 1, nextTryAt: 1 });
+gradeOutboxSchema.index({ leaseOwner: 1 });
+
+export type GradeOutboxDoc = InferSchemaType<typeof gradeOutboxSchema> & { _id: string };
+
+/** The one outbox record of a student in an activity. */
+export function outboxKey(tenantId: string, placementId: string, personId: string): string {
+  return `${tenantId}:${placementId}:${personId}`;
+}
+export const GradeOutboxModel = mongoose.model('GradeOutbox', gradeOutboxSchema, 'grade_outbox');
+
+const gradeColumnSchema = new Schema({
+  tenantId: { type: Schema.Types.ObjectId, required: true },
+  placementId: { type: Schema.Types.ObjectId, required: true },
+  lineItemUrl: { type: String, default: null },
+  // Only one process at a time looks for or creates the column, so two students' scores cannot create two.
+  lockUntil: { type: Date, required: true, default: NO_LEASE },
+  lockOwner: { type: String, default: null },
+  updatedAt: { type: Date, required: true, default: () => new Date() },
+});
+gradeColumnSchema.index({ tenantId: 1, placementId: 1 }, { unique: true });
+
+export type GradeColumnDoc = InferSchemaType<typeof gradeColumnSchema> & { _id: mongoose.Types.ObjectId };
+export const GradeColumnModel = mongoose.model('GradeColumn', gradeColumnSchema, 'grade_columns');
