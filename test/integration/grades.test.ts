@@ -5,6 +5,7 @@
 // resent. (A thousand queued scores: grades-volume.test.ts; a tool restart: grades-restart.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
 import { upsertCourse, upsertPerson } from '../../server/courses/course.service.js';
 import { queueScore, type ScoreToQueue } from '../../server/grades/outbox.service.js';
 import { upsertPlacement } from '../../server/placements/placement.service.js';
@@ -105,6 +106,33 @@ describe('a submitted attempt reaches the LMS gradebook', () => {
       student: { id: me.personId, displayName: student.name }, status: 'sent', tries: 1, lastError: null, scoreGiven: results.score,
     })]);
     expect(Date.parse(grades[0]!.sentAt!)).toBeGreaterThan(0);
+  });
+});
+
+describe('grade passback independent of the launch', () => {
+  it('delivers a score after every ltijs launch record is gone, from the stored registration alone', async () => {
+    const link = activity(true);
+    const staff = await launch(teacher().id, link);
+    const assessmentId = await seedAssessment(staff.tenantId);
+    expect((await api({ auth: staff.auth } as never, 'PUT', `/placements/${staff.placementId}`, { assessmentId })).status).toBe(200);
+    const student = students()[1]!;
+    const me = await launch(student.id, link);
+    // The LMS is down at first, so the score is still waiting when the launch records disappear.
+    platform.faults.set('scores', [{ status: 503 }, { status: 503 }]);
+    const started = await api({ auth: me.auth } as never, 'POST', '/attempts', {});
+    for (const p of [1, 2, 3]) await api({ auth: me.auth } as never, 'PUT', `/attempts/${started.body.id}/responses/${p}`, { value: RIGHT[p], seq: 1 });
+    expect((await api({ auth: me.auth } as never, 'POST', `/attempts/${started.body.id}/submit`, {})).status).toBe(200);
+
+    // What ltijs keeps of launches (id tokens, context tokens, its access tokens, nonces, states)
+    // and our own login states: all gone, as they would be days later.
+    const db = mongoose.connection.db!;
+    for (const c of ['idtokens', 'contexttokens', 'accesstokens', 'nonces', 'states', 'lti_login_states']) await db.collection(c).deleteMany({});
+    expect(await db.collection('idtokens').countDocuments()).toBe(0);
+
+    const [column] = lineItemOf(link);
+    const [sent] = await waitFor('the score in the gradebook', () => scoresFor(column!.id, student.id).length === 1 && scoresFor(column!.id, student.id));
+    expect(sent).toMatchObject({ userId: student.id, activityProgress: 'Completed', gradingProgress: 'FullyGraded' });
+    platform.faults.clear();
   });
 });
 
