@@ -13,6 +13,7 @@ import { assessmentToQtiPackage } from '../content/qti/export.js';
 import { importQtiPackage } from '../content/qti/import.js';
 import { connectDatabase, ensureIndexes } from '../db/connection.js';
 import { getTenantRegistration } from '../tenants/tenant.service.js';
+import { PRIVACY_HELP, PRIVACY_SUMMARY, privacyCommands } from '../privacy/privacy.cli.js';
 
 /** The command was used wrongly: print the message and the command's help, exit 2. */
 class UsageError extends Error {}
@@ -33,10 +34,12 @@ Commands:
   bank export <assessmentId> <out.zip>     Export an assessment as a QTI 3.0 package
   platform add|list|add-deployment|remove  Register an LMS by hand, list LMSs, remove one with all its data
   keys rotate|list                         Rotate or list the tool's signing keys
+${PRIVACY_SUMMARY}
 
 Each command has --help. The database is the server's: MONGODB_URI, or the embedded one in DATA_DIR (./data).`;
 
 const HELP: Record<string, string> = {
+  ...PRIVACY_HELP,
   'standards import': `Usage: growthline standards import <file.csv|case.json> (--global | --tenant <tenantId>) [--framework <name>]
 
 Imports standards. A standard with the same framework and code as one already stored is replaced.
@@ -236,6 +239,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   'bank validate': bankValidate,
   'bank import': bankImport,
   'bank export': bankExport,
+  ...privacyCommands({ usage: (m) => new UsageError(m), failure: (m) => new Failure(m) }),
 };
 
 export async function runCli(argv: string[]): Promise<number> {

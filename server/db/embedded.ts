@@ -157,6 +157,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
 export async function waitForPort(port: number, timeoutMs: number, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -187,6 +196,7 @@ async function startFerretDB(bin: string, dataDir: string, say: (line: string) =
 
   // A FerretDB left running on these files (the tool was killed) is reused: two engines on the
   // same SQLite files would compete for them.
+  let previousPort: number | undefined;
   if (existsSync(pidPath)) {
     try {
       const prev = JSON.parse(readFileSync(pidPath, 'utf8')) as PidFile;
@@ -195,10 +205,13 @@ async function startFerretDB(bin: string, dataDir: string, say: (line: string) =
         say(`Using FerretDB already running on these data files (pid ${prev.pid}).`);
         return { uri: `mongodb://127.0.0.1:${prev.port}/`, engine: 'ferretdb', pid: prev.pid, stop: async () => stopPid(prev.pid, pidPath) };
       }
+      previousPort = prev.port;
     } catch { /* stale or unreadable: start a new one */ }
   }
 
-  const port = await freePort();
+  // After a crash, come back on the same port when it is free: a tool still running reconnects by
+  // itself (the driver keeps retrying the address it knows), and nothing has to be restarted with it.
+  const port = previousPort && await portIsFree(previousPort) ? previousPort : await freePort();
   const child = spawn(bin, [
     '--handler=sqlite',
     `--sqlite-url=file:${dbDir}/`,

@@ -32,6 +32,14 @@ export class TooManyRequests extends AppError {
   override readonly status = 429; override readonly title = 'Too many requests';
   constructor(message: string, readonly retryAfterSeconds: number) { super(message); }
 }
+/** The database cannot be reached: nothing was saved; the widget retries after Retry-After. */
+export class Unavailable extends AppError {
+  override readonly status = 503; override readonly title = 'Temporarily unavailable';
+  constructor(message: string, readonly retryAfterSeconds = 5) { super(message); }
+}
+
+const DATABASE_DOWN = new Set(['MongoNetworkError', 'MongoServerSelectionError', 'MongoNotConnectedError', 'MongoNetworkTimeoutError', 'MongoTopologyClosedError']);
+
 /** An LTI launch or login was refused; rendered as an HTML page, never as JSON. */
 export class LaunchRejected extends AppError {
   override readonly status: number = 400;
@@ -44,7 +52,7 @@ export function problemBody(err: AppError, req: Request) {
 }
 
 export function sendProblem(res: Response, req: Request, err: AppError): void {
-  if (err instanceof TooManyRequests) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+  if (err instanceof TooManyRequests || err instanceof Unavailable) res.setHeader('Retry-After', String(err.retryAfterSeconds));
   res.status(err.status).type('application/problem+json').send(JSON.stringify(problemBody(err, req)));
 }
 
@@ -65,6 +73,10 @@ export function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.parse.failed') return new InvalidInput('The request body is not valid JSON.');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new InvalidInput('The request body uses an unsupported encoding.');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new InvalidInput(e.message ?? 'Bad request');
+  const name = (err as { name?: string })?.name ?? '';
+  if (DATABASE_DOWN.has(name) || /buffering timed out|client must be connected|connection .* closed/i.test(e?.message ?? '')) {
+    return new Unavailable('The service is briefly unavailable. Nothing was lost: try again in a few seconds.');
+  }
   return new AppError('An unexpected error happened on the server. It has been logged.');
 }
 
@@ -72,7 +84,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     const appErr = toAppError(err);
-    if (appErr.status >= 500) log.error({ err, path: req.path, method: req.method }, 'request failed');
+    if (appErr.status >= 500 && !(appErr instanceof Unavailable)) log.error({ err, path: req.path, method: req.method }, 'request failed');
     const wantsHtml = appErr instanceof LaunchRejected || (!req.path.startsWith('/api/') && req.accepts(['html', 'json']) === 'html');
     if (wantsHtml) {
       res.status(appErr.status).type('html').send(renderErrorPage(appErr.title, appErr.message));
