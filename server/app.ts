@@ -6,6 +6,16 @@ import mongoose from 'mongoose';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adminRoutes } from './admin/admin.routes.js';
+import { contentRoutes } from './content/content.routes.js';
+import { getAssessment } from './content/content.service.js';
+import { deliveryRoutes } from './delivery/attempt.routes.js';
+import { gradeRoutes } from './grades/grades.routes.js';
+import { abuseGuards } from './http/rate-limit.js';
+import { canvasConfigRoute } from './lti/canvas-config.js';
+import { toolKeysRoute } from './lti/keys.js';
+import { masteryRoutes } from './mastery/mastery.routes.js';
+import { rosterRoutes } from './roster/roster.routes.js';
 import { createSessionIssuer, requireSession, type SessionIssuer } from './auth/session.js';
 import type { Config } from './config.js';
 import { getCourse, getPerson } from './courses/course.service.js';
@@ -35,7 +45,6 @@ export interface ToolApp { app: Express; lti: LtiService; sessions: SessionIssue
 
 /** The content domain's view of an assessment, in the shape deep linking needs. */
 async function linkableAssessment(tenantId: string, assessmentId: string): Promise<LinkableAssessment | null> {
-  const { getAssessment } = await import('./content/content.service.js');
   const a = await getAssessment(tenantId, assessmentId);
   return a ? { id: a.id, title: a.title, kind: a.kind, itemCount: a.itemCount, standards: a.standards } : null;
 }
@@ -74,7 +83,7 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
     },
   }));
   // ABUSE: rate limits per IP/tenant/user (RATE_LIMIT_*), request size, query-operator keys; before every route.
-  app.use((await import('./http/rate-limit.js')).abuseGuards({ sessions, bodyLimit: o.config.bodyLimit }));
+  app.use(abuseGuards({ sessions, bodyLimit: o.config.bodyLimit }));
 
   app.get('/healthz', async (_req, res) => {
     const db = mongoose.connection.readyState === 1 ? await mongoose.connection.db!.admin().ping().then(() => 'ok', () => 'down') : 'down';
@@ -87,8 +96,8 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
   mountDynamicRegistration(app, { lti: ltiService, toolUrl: o.toolUrl, production: o.config.production, log: o.log });
   mountLaunchCompletion(app, sessions, o.toolUrl);
   // ROUTES: lti (before mountLti: ltijs answers every other /lti path, its own /lti/keys included)
-  app.get('/lti/keys', (await import('./lti/keys.js')).toolKeysRoute(o.config));
-  app.get('/lti/canvas.json', (await import('./lti/canvas-config.js')).canvasConfigRoute(o.toolUrl));
+  app.get('/lti/keys', toolKeysRoute(o.config));
+  app.get('/lti/canvas.json', canvasConfigRoute(o.toolUrl));
   const lti = await mountLti(app, {
     ltiKey: o.config.ltiKey, mongoUri: o.mongoUri, dbName: o.dbName, toolUrl: o.toolUrl, log: o.log,
     onLaunch: createLaunchHandler(sessions),
@@ -112,18 +121,18 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
   });
   // Domain routers mount here, one line each.
   // ROUTES: content
-  api.use((await import('./content/content.routes.js')).contentRoutes({ sessions }));
+  api.use(contentRoutes({ sessions }));
   // ROUTES: delivery
-  api.use((await import('./delivery/attempt.routes.js')).deliveryRoutes({ sessions }));
+  api.use(deliveryRoutes({ sessions }));
   // ROUTES: mastery
-  api.use((await import('./mastery/mastery.routes.js')).masteryRoutes({ sessions }));
+  api.use(masteryRoutes({ sessions }));
   // ROUTES: grades
-  api.use((await import('./grades/grades.routes.js')).gradeRoutes({ sessions }));
+  api.use(gradeRoutes({ sessions }));
   // ROUTES: admin
-  api.use((await import('./admin/admin.routes.js')).adminRoutes({ lti, toolUrl: o.toolUrl, adminToken: process.env.ADMIN_TOKEN }));
+  api.use(adminRoutes({ lti, toolUrl: o.toolUrl, adminToken: process.env.ADMIN_TOKEN }));
   // ROUTES: lti
   api.use(deepLinkingRoutes({ sessions, toolUrl: o.toolUrl, findAssessment: linkableAssessment }));
-  api.use((await import('./roster/roster.routes.js')).rosterRoutes({ sessions }));
+  api.use(rosterRoutes({ sessions }));
   api.use((req, _res, next) => next(new NotFound(`No API route ${req.method} ${req.path}.`)));
   app.use('/api', api);
 

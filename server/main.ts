@@ -1,6 +1,10 @@
 // Starts the tool: configuration, database (embedded when MONGODB_URI is unset), indexes, the app,
 // the clean-up job, and a graceful shutdown on SIGTERM/SIGINT.
 import { createServer, type Server } from 'node:http';
+import { seedContent } from './content/seed.js';
+import { registerGradeHooks } from './grades/outbox.service.js';
+import { startGradeWorkerFromEnv } from './grades/worker.js';
+import { registerMasteryHooks } from './mastery/mastery.service.js';
 import { createApp, type ToolApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { startCleanupJob } from './db/cleanup.js';
@@ -27,15 +31,15 @@ export async function startTool(config: Config = loadConfig(), log: Logger = cre
   const toolApp = await createApp({ config, toolUrl: url, mongoUri: db.uri, dbName: db.dbName, log });
   const { app } = toolApp;
   await ensureIndexes();
-  await import('./content/seed.js').then((content) => content.seedContent({ log }));
+  await seedContent({ log });
   // HOOKS: grades
-  (await import('./grades/outbox.service.js')).registerGradeHooks();
+  registerGradeHooks();
   // HOOKS: mastery
-  await (await import('./mastery/mastery.service.js')).registerMasteryHooks();
+  await registerMasteryHooks();
   server.on('request', app);
   const stopCleanup = startCleanupJob(log);
   // WORKERS: grades
-  const gradeWorker = (await import('./grades/worker.js')).startGradeWorkerFromEnv(log);
+  const gradeWorker = startGradeWorkerFromEnv(log);
   log.info({ url }, 'Growthline is listening');
 
   let stopping: Promise<void> | undefined;
