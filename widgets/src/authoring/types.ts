@@ -16,24 +16,9 @@ export interface StandardView {
   kind: 'domain' | 'cluster' | 'standard';
 }
 
-export type ItemOwner = 'starter' | 'course' | 'tenant';
-
-export interface ItemView extends Item {
-  owner: ItemOwner;
-  editable: boolean;
-  html: { stem: string; choices?: Record<string, string> };
-}
-
-export interface StudentItem {
-  position: number;
-  itemId: string;
-  version: number;
-  type: InteractionType;
-  stemHtml: string;
-  choices?: { id: string; html: string }[];
-  unit?: string;
-  expectedLength?: number;
-}
+export type { ItemView, StudentItem } from '../../../server/content/content.types.js';
+import type { ContentOwner, StudentItem } from '../../../server/content/content.types.js';
+export type ItemOwner = ContentOwner;
 
 export interface PreviewAnswer { item: StudentItem; problems: string[] }
 

@@ -5,16 +5,8 @@ import type { ResponseValue } from '../../../server/content/item.schema.js';
 export type { ResponseValue };
 export type InteractionType = ResponseValue['type'];
 
-export interface StudentItem {
-  position: number;
-  itemId: string;
-  version: number;
-  type: InteractionType;
-  stemHtml: string;
-  choices?: { id: string; html: string }[];
-  unit?: string;
-  expectedLength?: number;
-}
+export type { StudentItem } from '../../../server/content/content.types.js';
+import type { StudentItem } from '../../../server/content/content.types.js';
 
 export interface StoredResponse { value: ResponseValue; seq: number }
 
