@@ -2,7 +2,9 @@
 // administrator runs it: exit codes, messages, and what ends up stored (or, on a bad file, nothing).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import mongoose from 'mongoose';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -166,4 +168,42 @@ describe('growthline bank export and import', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('There is no assessment no-such-assessment in the starter bank');
   }, 60_000);
+});
+
+describe('growthline bank import refuses broken QTI packages and changes nothing', () => {
+  // A valid package (a ready-made assessment exported from the bank), then one defect at a time.
+  async function validPackage(): Promise<Record<string, Uint8Array>> {
+    const out = path.join(dir, `valid-${randomBytes(3).toString('hex')}.zip`);
+    const r = await growthline('bank', 'export', 'starter-g7-rp-pre', out);
+    expect(r.code, r.stderr).toBe(0);
+    return unzipSync(new Uint8Array(readFileSync(out)));
+  }
+  const itemFile = (files: Record<string, Uint8Array>) => Object.keys(files).find((f) => f !== 'imsmanifest.xml' && /item/i.test(f) && f.endsWith('.xml'))!;
+  const counts = async () => ({
+    items: await mongoose.connection.db!.collection('items').countDocuments(),
+    assessments: await mongoose.connection.db!.collection('assessments').countDocuments(),
+  });
+
+  const defects: [string, (f: Record<string, Uint8Array>) => void, RegExp][] = [
+    ['malformed XML', (f) => { const k = itemFile(f); f[k] = strToU8(strFromU8(f[k]!).slice(0, 200)); }, /\.xml.*(malformed|not well-formed|XML|unclosed|expected)/i],
+    ['no manifest', (f) => { delete f['imsmanifest.xml']; }, /imsmanifest\.xml/],
+    ['a manifest naming a missing file', (f) => { delete f[itemFile(f)]; }, /missing|not in the package|no such file/i],
+    ['an unsupported interaction', (f) => { const k = itemFile(f); f[k] = strToU8(strFromU8(f[k]!).replace(/qti-(choice|text-entry|order)-interaction/g, 'qti-hotspot-interaction')); }, /hotspot/i],
+    ['a key naming a choice that does not exist', (f) => { const k = itemFile(f); f[k] = strToU8(strFromU8(f[k]!).replace(/(<qti-correct-response>\s*<qti-value>)[^<]+/, '$1gl-nonexistent')); }, /nonexistent|unknown choice|not one of the choices/i],
+    ['an entry escaping the package folder', (f) => { f['../evil.xml'] = strToU8('<x/>'); }, /\.\.\/evil\.xml|outside|path/i],
+  ];
+  for (const [name, spoil, problem] of defects) {
+    it(`refuses a package with ${name}, says where, and imports nothing`, async () => {
+      const files = await validPackage();
+      spoil(files);
+      const bad = path.join(dir, `bad-${randomBytes(3).toString('hex')}.zip`);
+      writeFileSync(bad, zipSync(files));
+      const before = await counts();
+      const r = await growthline('bank', 'import', bad, '--tenant', tenant.tenantId);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/nothing was imported/);
+      expect(r.stderr).toMatch(problem);
+      expect(await counts()).toEqual(before);
+    }, 60_000);
+  }
 });
