@@ -11,6 +11,7 @@ import { contentRoutes } from './content/content.routes.js';
 import { getAssessment } from './content/content.service.js';
 import { deliveryRoutes } from './delivery/attempt.routes.js';
 import { gradeRoutes } from './grades/grades.routes.js';
+import { compressedAssets } from './http/compressed-assets.js';
 import { abuseGuards } from './http/rate-limit.js';
 import { canvasConfigRoute } from './lti/canvas-config.js';
 import { toolKeysRoute } from './lti/keys.js';
@@ -91,6 +92,7 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
   });
 
   app.use('/static', express.static(STATIC_DIR, { maxAge: '1h', index: false }));
+  app.use('/assets', compressedAssets(path.join(WIDGETS_DIR, 'assets')));
   app.use('/assets', express.static(path.join(WIDGETS_DIR, 'assets'), { immutable: true, maxAge: '365d', index: false }));
 
   mountDynamicRegistration(app, { lti: ltiService, toolUrl: o.toolUrl, production: o.config.production, log: o.log });
