@@ -108,3 +108,30 @@ describe('deep linking an assessment into the course', () => {
     expect(res.status).toBe(409);
   });
 });
+
+describe('Schoology: manual registration only, deep linking from "Add Materials"', () => {
+  let schoology: Platform;
+  beforeAll(async () => {
+    schoology = createPlatform({ toolUrl: tool.url, productFamily: 'schoology' });
+    await schoology.start();
+    expect(() => schoology.dynamicRegistrationUrl()).toThrow();
+    await registerSimulator(tool, schoology);
+  });
+  afterAll(async () => { await schoology?.stop(); });
+
+  it('adds an assessment as a resource link that students can then open', async () => {
+    const t = schoology.users.find((u) => u.roleLabel === 'Teacher')!;
+    const { toolResponse } = await driveLaunch(schoology, { userId: t.id, messageType: 'LtiDeepLinkingRequest' });
+    expect(toolResponse.status).toBe(200);
+    const auth = { authorization: `Bearer ${/session="([^"]+)"/.exec(await toolResponse.text())![1]}` };
+    const answer = await (await fetch(`${tool.url}/api/deep-linking/response`, {
+      method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ assessmentIds: ['starter-g8-f-pre'] }),
+    })).json();
+    expect((await postToLms(answer)).status).toBe(200);
+    const received = schoology.received.deepLinks.at(-1)!;
+    expect(received.contentItems[0]).toMatchObject({ type: 'ltiResourceLink', custom: { growthline_assessment: 'starter-g8-f-pre' } });
+    const student = schoology.users.find((u) => u.roleLabel === 'Student')!;
+    const opened = await driveLaunch(schoology, { userId: student.id, resourceLinkId: received.placementsCreated[0]! });
+    expect(await opened.toolResponse.text()).toContain('<gl-student-page');
+  });
+});
