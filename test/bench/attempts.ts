@@ -1,6 +1,7 @@
 // Sections 2 and 3: a district's students taking a test at once. 1,000 students (40 classes of 25),
 // sessions made as test/support/session.ts makes them, each with an attempt started through
 // POST /api/attempts; then answer saves at a steady rate and stepped up, then submits.
+import { seededRandom } from '../../server/shared/seeded-random.js';
 import type { StudentItem } from '../../server/content/content.types.js';
 import type { ResponseValue } from '../../server/content/item.schema.js';
 import type { SessionIssuer } from '../../server/auth/session.js';
@@ -12,17 +13,8 @@ export const STARTER_PRETEST = 'starter-g7-rp-pre';
 
 export interface BenchStudent { auth: string; attemptId: string; items: StudentItem[] }
 
-/** Small seeded generator: the same run makes the same answers. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same run makes the same answers. */
+const random = (seed: number) => seededRandom(seed);
 
 /** An answer of the right shape for the item, as a student clicking or typing would give. */
 function answerFor(item: StudentItem, rnd: () => number): ResponseValue {
