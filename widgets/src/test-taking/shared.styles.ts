@@ -16,7 +16,8 @@ export const sharedStyles = css`
   button[aria-pressed='true'] { background: var(--gl-surface, #f5f6f8); color: var(--gl-text, #1a1a1a); border-style: double; border-width: 4px; }
   button:disabled { cursor: not-allowed; border-color: var(--gl-border, #8a8f98); color: var(--gl-muted, #4a4a4a); background: var(--gl-surface, #f5f6f8); }
   .rich img { max-width: 100%; height: auto; }
-  .rich math { display: inline-block; max-width: 100%; overflow-x: auto; vertical-align: middle; }
+  /* Full-size fractions (math-style: normal): inline MathML would shrink them below readable size. */
+  .rich math { display: inline-block; max-width: 100%; overflow-x: auto; vertical-align: middle; math-style: normal; font-size: 1.05em; }
   .rich p { margin: 0 0 .5rem; }
   .rich p:last-child { margin-bottom: 0; }
   fieldset { border: 0; margin: 0; padding: 0; min-width: 0; }
