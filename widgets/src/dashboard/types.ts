@@ -1,38 +1,14 @@
-// The dashboard API's shapes as the widgets read them (docs/api.md, "Mastery & dashboard"). Written out here
-// because widgets never import server code; kept to the fields the components use.
-
-export type Level = 'beginning' | 'developing' | 'proficient' | 'mastered';
-export type CompletionStatus = 'not-started' | 'in-progress' | 'submitted';
-
-export interface StudentRef { personId: string | null; displayName: string }
-export interface StandardRef { code: string; description: string }
-
-export interface CompletionRow extends StudentRef {
-  status: CompletionStatus;
-  onRoster: boolean;
-  attempts: number;
-  score?: number;
-  maxScore?: number;
-  percent?: number;
-  startedAt?: string;
-  submittedAt?: string;
-}
-
-export interface MasteryCell { level: Level; pMastery: number | null; evidence: number; attempts: number }
-export interface MasteryRow extends StudentRef { cells: Record<string, MasteryCell | null> }
-
-export interface Maybe<T> { value: T | null; reason?: string }
-export interface GainSummary {
-  students: number;
-  meanPre: number | null;
-  meanPost: number | null;
-  meanGain: number | null;
-  gainInterval: Maybe<[number, number]>;
-  normalizedGain: Maybe<number>;
-  effectSize: { d: number | null; interval: [number, number] | null; reason?: string };
-  movedUpShare: number | null;
-}
-export type NotGrowingReason = 'no-paired-students' | 'too-few-students' | 'mean-change-not-positive' | 'interval-includes-zero';
+// The dashboard API's shapes as the widgets read them (docs/api.md, "Mastery & dashboard"). Shapes the
+// server already declares come from there (type-only imports: nothing of the server reaches a bundle).
+export type { Level } from '../../../server/mastery/model.js';
+export type { GainSummary, Maybe, NotGrowingReason } from '../../../server/mastery/growth.js';
+export type { ChoiceStat, ItemStat } from '../../../server/mastery/item-analysis.js';
+export type { CompletionRow, CompletionStatus, MasteryRow, StandardRef, StudentRef } from '../../../server/mastery/dashboard.service.js';
+export type { MasteryCellView as MasteryCell } from '../../../server/mastery/dashboard.service.js';
+import type { Level } from '../../../server/mastery/model.js';
+import type { GainSummary, NotGrowingReason } from '../../../server/mastery/growth.js';
+import type { CompletionRow, CompletionStatus, MasteryCellView as MasteryCell, MasteryRow, StandardRef, StudentRef } from '../../../server/mastery/dashboard.service.js';
+import type { ItemStat } from '../../../server/mastery/item-analysis.js';
 
 export interface StudentStandardGrowth {
   code: string;
@@ -59,24 +35,6 @@ export interface GrowthView {
   students: StudentGrowth[];
   onlyPre: StudentRef[];
   onlyPost: StudentRef[];
-}
-
-export interface ChoiceStat { id: string; label: string; isKey: boolean; chosen: number; percent: number | null; misconception: string | null }
-export interface ItemStat {
-  itemId: string;
-  version: number;
-  position: number;
-  standard: string;
-  type: string;
-  title: string;
-  students: number;
-  answered: number;
-  omitted: number;
-  correct: number;
-  percentCorrect: number | null;
-  meanScorePercent: number | null;
-  choices?: ChoiceStat[];
-  commonWrongAnswers?: { answer: string; count: number }[];
 }
 
 export interface PracticeItem { id: string; version: number; title: string; standard: string }
