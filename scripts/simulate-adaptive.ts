@@ -3,6 +3,7 @@
 // both are scored by the same Rasch posterior (server/adaptive/scale.ts). Reports items used, classification accuracy
 // per standard and the correlation of estimated with true ability. Deterministic for a seed. Results: docs/adaptive.md;
 //   npx tsx scripts/simulate-adaptive.ts --students 2000 --seed 1 [--documented]
+import { parseArgs as parseCliArgs } from 'node:util';
 import { seededRandom } from '../server/shared/seeded-random.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -425,23 +426,18 @@ export function renderMarkdown(r: Pick<AdaptiveSimulationResult, 'options' | 'ro
 // ---------------------------------------------------------------------------------------------------------------
 
 function parseArgs(argv: string[]): AdaptiveSimulationOptions {
+  const { values } = parseCliArgs({ args: argv, options: { students: { type: 'string' }, seed: { type: 'string' }, spread: { type: 'string' }, synthetic: { type: 'string' }, documented: { type: 'boolean' } }, strict: true });
   const opts: AdaptiveSimulationOptions = { students: 2000, seed: 1 };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    const num = () => {
-      const n = Number(value);
-      if (value === undefined || !Number.isFinite(n)) throw new Error(`${flag} needs a number`);
-      i += 1;
-      return n;
-    };
-    if (flag === '--students') opts.students = num();
-    else if (flag === '--seed') opts.seed = num();
-    else if (flag === '--spread') opts.standardSpread = num();
-    else if (flag === '--synthetic') opts.syntheticPerStandard = num();
-    else if (flag === '--documented') opts.designs = 'documented';
-    else throw new Error(`unknown option ${flag}; use --students N --seed N [--spread σ] [--synthetic items-per-standard] [--documented]`);
-  }
+  const num = (flag: string, v: string | undefined) => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`--${flag} needs a number`);
+    return n;
+  };
+  if (values.students !== undefined) opts.students = num('students', values.students);
+  if (values.seed !== undefined) opts.seed = num('seed', values.seed);
+  if (values.spread !== undefined) opts.standardSpread = num('spread', values.spread);
+  if (values.synthetic !== undefined) opts.syntheticPerStandard = num('synthetic', values.synthetic);
+  if (values.documented) opts.designs = 'documented';
   return opts;
 }
 

@@ -2,6 +2,7 @@
 // starter bank's items under the Rasch model, and every method's "meets the standard" call is checked against the
 // truth (θ > cut). Deterministic for a seed. Results are in docs/mastery.md; run it yourself with
 //   npx tsx scripts/simulate-mastery.ts --students 2000 --seed 1
+import { parseArgs as parseCliArgs } from 'node:util';
 import { seededRandom } from '../server/shared/seeded-random.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -335,22 +336,17 @@ export function renderMarkdown(r: Pick<SimulationResult, 'options' | 'scenarios'
 // ---------------------------------------------------------------------------------------------------------------
 
 function parseArgs(argv: string[]): SimulationOptions {
+  const { values } = parseCliArgs({ args: argv, options: { students: { type: 'string' }, seed: { type: 'string' }, cut: { type: 'string' }, target: { type: 'string' } }, strict: true });
   const opts: SimulationOptions = { students: 2000, seed: 1 };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    const num = () => {
-      const n = Number(value);
-      if (value === undefined || !Number.isFinite(n)) throw new Error(`${flag} needs a number`);
-      i += 1;
-      return n;
-    };
-    if (flag === '--students') opts.students = num();
-    else if (flag === '--seed') opts.seed = num();
-    else if (flag === '--cut') opts.cut = num();
-    else if (flag === '--target') opts.target = num();
-    else throw new Error(`unknown option ${flag}; use --students N --seed N [--cut θ] [--target 0.75]`);
-  }
+  const num = (flag: string, v: string | undefined) => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`--${flag} needs a number`);
+    return n;
+  };
+  if (values.students !== undefined) opts.students = num('students', values.students);
+  if (values.seed !== undefined) opts.seed = num('seed', values.seed);
+  if (values.cut !== undefined) opts.cut = num('cut', values.cut);
+  if (values.target !== undefined) opts.target = num('target', values.target);
   return opts;
 }
 
