@@ -61,19 +61,32 @@ declare module 'express-serve-static-core' {
   interface Request { session?: LaunchContext }
 }
 
+const verifiedByRequest = new WeakMap<Request, Promise<LaunchContext | null | undefined>>();
+
+/**
+ * The request's session, verified once however many middlewares ask (the rate limiter and the
+ * route's requireSession both do): undefined without a token, null for an invalid one.
+ */
+export function sessionOf(req: Request, issuer: SessionIssuer): Promise<LaunchContext | null | undefined> {
+  let found = verifiedByRequest.get(req);
+  if (!found) {
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    found = !token ? Promise.resolve(undefined) : token.length > 4096 ? Promise.resolve(null) : issuer.verify(token).catch(() => null);
+    verifiedByRequest.set(req, found);
+  }
+  return found;
+}
+
 /** Requires a valid session token; with roles given, requires one of them too. */
 export function requireSession(issuer: SessionIssuer, roles?: readonly Role[]): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
-    const header = req.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    if (!token || token.length > 4096) return next(new NotAuthenticated('This page needs the session from an LMS launch. Open the activity again from your course.'));
-    issuer.verify(token).then(
-      (ctx) => {
-        if (roles && !ctx.roles.some((r) => roles.includes(r))) return next(new NotAllowed('Your role in this course does not allow this.'));
-        req.session = ctx;
-        next();
-      },
-      () => next(new NotAuthenticated('Your session has expired or is not valid. Open the activity again from your course.')),
-    );
+    sessionOf(req, issuer).then((ctx) => {
+      if (ctx === undefined) return next(new NotAuthenticated('This page needs the session from an LMS launch. Open the activity again from your course.'));
+      if (ctx === null) return next(new NotAuthenticated('Your session has expired or is not valid. Open the activity again from your course.'));
+      if (roles && !ctx.roles.some((r) => roles.includes(r))) return next(new NotAllowed('Your role in this course does not allow this.'));
+      req.session = ctx;
+      next();
+    }, next);
   };
 }

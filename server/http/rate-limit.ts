@@ -2,6 +2,7 @@
 // tenant and per user on the JSON API and per IP and per LMS on the LTI launch routes (429 with
 // Retry-After), a ceiling on declared request sizes (413 before any body is read), and a refusal of
 // MongoDB query operators (`$gt`, `$where`…) smuggled into query strings or JSON bodies (400).
+import { sessionOf as verifiedSession } from '../auth/session.js';
 import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
@@ -137,13 +138,8 @@ export function abuseGuards(o: AbuseGuardOptions): express.Router {
 
   // A session token is checked once here for the tenant and user limits (an HMAC: cheap); requests
   // without a valid one count only per IP and are refused by the routes' requireSession.
-  const sessionOf = async (req: Request, res: Response): Promise<LaunchContext | null> => {
-    if (!('glRateSession' in res.locals)) {
-      const token = bearer(req);
-      res.locals.glRateSession = token && token.length <= 4096 ? await o.sessions.verify(token).catch(() => null) : null;
-    }
-    return res.locals.glRateSession as LaunchContext | null;
-  };
+  const sessionOf = async (req: Request, _res: Response): Promise<LaunchContext | null> =>
+    (await verifiedSession(req, o.sessions)) ?? null;
 
   const limiter = (name: string, limit: number, extra: Partial<Options>): RequestHandler | undefined => limit > 0 ? rateLimit({
     windowMs: s.windowMs,
