@@ -2,8 +2,11 @@
 // attempt's evidence and a fresh estimate, exactly once per attempt (a repeat or a concurrent second delivery of
 // the same attempt changes nothing). Teachers read the course's students × standards map from here.
 import mongoose from 'mongoose';
-import { getAssessment, getItemVersions } from '../content/content.service.js';
+import { getAssessment } from '../content/content.service.js';
+import { databaseEngine } from '../db/engine.js';
 import { onAttemptSubmitted, type SubmittedAttempt } from '../delivery/events.js';
+import { pinnedItemVersions } from '../delivery/content-cache.js';
+import { oneAtATime } from '../delivery/one-at-a-time.js';
 import { Conflict, NotFound } from '../http/problem.js';
 import { log as defaultLog, type Logger } from '../log.js';
 import { calculate, DEFAULT_SCORE_SCALE, type CalculationMethod, type MethodKind, type ScoreRule } from './methods.js';
@@ -64,7 +67,7 @@ export async function recordAttemptEvidence<S extends EvidenceState>(
   const log = opts.log ?? defaultLog;
   const tenantId = oid(e.tenantId, 'tenant');
   const [items, assessment] = await Promise.all([
-    getItemVersions(e.tenantId, e.items.map((i) => ({ id: i.itemId, version: i.version }))),
+    pinnedItemVersions(e.tenantId, e.items.map((i) => ({ id: i.itemId, version: i.version }))),
     getAssessment(e.tenantId, e.assessmentId),
   ]);
   const known = new Map(items.map((it) => [`${it.id}@${it.version}`, it]));
@@ -108,8 +111,11 @@ async function applyEvidence<S extends EvidenceState>(
   w: { key: string; ids: { tenantId: mongoose.Types.ObjectId; courseId: mongoose.Types.ObjectId; personId: mongoose.Types.ObjectId }; framework: string; code: string; evidence: StoredAttemptEvidence },
 ): Promise<'applied' | 'already-counted'> {
   const attemptId = w.evidence.attemptId;
+  const ferret = (await databaseEngine()) === 'ferretdb';
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const doc = (await MasteryEstimateModel.findOne({ _id: w.key, tenantId: w.ids.tenantId }).lean()) as StoredEstimate | null;
+    // By _id alone (FerretDB scans the collection for { _id, tenantId }); the key holds the tenant, and it is checked too.
+    const doc = (await MasteryEstimateModel.findOne({ _id: w.key }).lean()) as StoredEstimate | null;
+    if (doc && String(doc.tenantId) !== String(w.ids.tenantId)) throw new Error(`mastery estimate ${w.key} is stored under another tenant`);
     if (doc?.appliedAttemptIds.includes(attemptId)) return 'already-counted';
     const { state, estimate } = replay(model, [...(doc?.attempts ?? []), w.evidence]);
     const fields = {
@@ -129,11 +135,17 @@ async function applyEvidence<S extends EvidenceState>(
       }
     }
     // Lands only on the revision the estimate was computed from, and never for an attempt already in it.
-    const res = await MasteryEstimateModel.updateOne(
-      { _id: w.key, tenantId: w.ids.tenantId, rev: doc.rev, appliedAttemptIds: { $ne: attemptId } },
-      { $set: fields, $push: { attempts: w.evidence, appliedAttemptIds: attemptId }, $inc: { rev: 1 } },
-    );
-    if (res.modifiedCount === 1) return 'applied';
+    const update = { $set: fields, $push: { attempts: w.evidence, appliedAttemptIds: attemptId }, $inc: { rev: 1 } };
+    const landed = ferret
+      // FerretDB: its conditional update scans the collection and is not atomic anyway; in this record's
+      // queue a re-read of the revision by _id and a write by _id decide the same, for this process.
+      ? await oneAtATime(`mastery:${w.key}`, async () => {
+        const now = await MasteryEstimateModel.findOne({ _id: w.key }, { rev: 1 }).lean();
+        if (!now || now.rev !== doc.rev) return false;
+        return (await MasteryEstimateModel.updateOne({ _id: w.key }, update)).modifiedCount === 1;
+      })
+      : (await MasteryEstimateModel.updateOne({ _id: w.key, tenantId: w.ids.tenantId, rev: doc.rev, appliedAttemptIds: { $ne: attemptId } }, update)).modifiedCount === 1;
+    if (landed) return 'applied';
   }
   throw new Conflict('The mastery estimate kept changing while this attempt was being counted; it will be counted on the next try.');
 }

@@ -43,6 +43,7 @@ export async function registerPlatform(input: PlatformRegistration): Promise<{ p
   });
   const tenants = await Promise.all(reg.deploymentIds.map((deploymentId) => TenantModel.create({ platformId: platform._id, deploymentId })));
   frameOriginsCache = undefined;
+  forgetRegistrations();
   return { platform: platform.toObject() as PlatformDoc, tenants: tenants.map((t) => t.toObject() as TenantDoc) };
 }
 
@@ -51,16 +52,41 @@ export async function addDeployment(platformId: string, deploymentId: string): P
   return t as TenantDoc;
 }
 
+// Every launch looks its platform up three times (login, id_token checks, the launch page), the last
+// two milliseconds apart, and its tenant twice. Found ones are kept for one second: enough to serve a
+// launch's repeated lookups, short enough that a removal by another process (the command line) takes
+// effect within a second — and ltijs, whose record of the platform is removed first, refuses its
+// launches in that second anyway. A change in this process forgets them at once
+// (forgetFrameOriginsCache, which platform removal calls). Misses are never kept, so a new
+// registration works at once everywhere.
+const REGISTRATION_CACHE_MS = 1000;
+const MAX_CACHED = 10_000;
+const registrations = new Map<string, { at: number; value: unknown }>();
+
+async function remembered<T>(key: string, load: () => Promise<T>, keep: (v: T) => boolean): Promise<T> {
+  const hit = registrations.get(key);
+  if (hit && Date.now() - hit.at < REGISTRATION_CACHE_MS) return hit.value as T;
+  const value = await load();
+  if (keep(value)) {
+    if (registrations.size >= MAX_CACHED) registrations.clear();
+    registrations.set(key, { at: Date.now(), value });
+  } else registrations.delete(key);
+  return value;
+}
+
+const forgetRegistrations = () => registrations.clear();
+
 export async function findPlatform(issuer: string, clientId: string): Promise<PlatformDoc | null> {
-  return (await PlatformModel.findOne({ issuer, clientId }).lean()) as PlatformDoc | null;
+  return remembered(`platform\u0000${issuer}\u0000${clientId}`, async () => (await PlatformModel.findOne({ issuer, clientId }).lean()) as PlatformDoc | null, (p) => !!p);
 }
 
 export async function findPlatformsByIssuer(issuer: string): Promise<PlatformDoc[]> {
-  return (await PlatformModel.find({ issuer }).lean()) as PlatformDoc[];
+  return remembered(`issuer\u0000${issuer}`, async () => (await PlatformModel.find({ issuer }).lean()) as PlatformDoc[], (list) => list.length > 0);
 }
 
 export async function findTenant(platformId: string, deploymentId: string): Promise<TenantDoc | null> {
-  const tenant = (await TenantModel.findOne({ platformId, deploymentId }).lean()) as TenantDoc | null;
+  const tenant = await remembered(`tenant\u0000${platformId}\u0000${deploymentId}`,
+    async () => (await TenantModel.findOne({ platformId, deploymentId }).lean()) as TenantDoc | null, (t) => !!t);
   if (tenant) return tenant;
   const platform = await PlatformModel.findById(platformId, { acceptNewDeployments: 1 }).lean();
   return platform?.acceptNewDeployments ? addDeployment(platformId, deploymentId) : null;
@@ -93,11 +119,13 @@ export async function listPlatforms(): Promise<PlatformView[]> {
 export async function rememberFrameOrigin(platformId: string, origin: string): Promise<void> {
   const o = originOf(origin);
   if (!o) return;
+  // Nearly always known already (from registration or an earlier launch): then there is nothing to write.
+  if (frameOriginsCache && Date.now() - frameOriginsCache.at < FRAME_CACHE_MS && frameOriginsCache.byPlatform.get(platformId)?.includes(o)) return;
   const res = await PlatformModel.updateOne({ _id: platformId, frameOrigins: { $ne: o } }, { $push: { frameOrigins: o } });
-  if (res.modifiedCount) frameOriginsCache = undefined;
+  if (res.modifiedCount) { frameOriginsCache = undefined; forgetRegistrations(); }
 }
 
-let frameOriginsCache: { at: number; origins: string[] } | undefined;
+let frameOriginsCache: { at: number; origins: string[]; byPlatform: Map<string, string[]> } | undefined;
 const FRAME_CACHE_MS = 30_000;
 
 /** Every registered LMS origin; cached briefly because it is read on every page response. */
@@ -105,8 +133,9 @@ export async function allFrameOrigins(): Promise<string[]> {
   if (frameOriginsCache && Date.now() - frameOriginsCache.at < FRAME_CACHE_MS) return frameOriginsCache.origins;
   const platforms = await PlatformModel.find({}, { frameOrigins: 1 }).lean();
   const origins = [...new Set(platforms.flatMap((p) => p.frameOrigins ?? []))].sort();
-  frameOriginsCache = { at: Date.now(), origins };
+  frameOriginsCache = { at: Date.now(), origins, byPlatform: new Map(platforms.map((p) => [String(p._id), p.frameOrigins ?? []])) };
   return origins;
 }
 
-export function forgetFrameOriginsCache(): void { frameOriginsCache = undefined; }
+/** Forgets what is cached about registrations (frame origins, platforms, tenants) after changing them. */
+export function forgetFrameOriginsCache(): void { frameOriginsCache = undefined; forgetRegistrations(); }

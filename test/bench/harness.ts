@@ -12,6 +12,8 @@ import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from '../../se
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+const FROM_SOURCE = process.argv.includes('--source');
+
 export const say = (line: string) => process.stderr.write(`${line}\n`);
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -149,7 +151,9 @@ export const UNLIMITED_RATES: Record<string, string> = Object.fromEntries(
  */
 export async function startGrowthlineProcess(o: { mongodbUri: string; ltiKey: string; env?: Record<string, string> }): Promise<ChildTool> {
   const port = await freePort();
-  const { child, match } = await spawnAndWait(['--import', RSS_PROBE, 'dist/server/main.js'], {
+  // `--source` (with --quick, for trying changes): the server from server/ through tsx, without a build.
+  const entry = FROM_SOURCE ? ['--import', 'tsx', path.join(ROOT, 'server/main.ts')] : ['dist/server/main.js'];
+  const { child, match } = await spawnAndWait(['--import', RSS_PROBE, ...entry], {
     NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', MONGODB_URI: o.mongodbUri, LTI_KEY: o.ltiKey, LOG_LEVEL: 'silent', ...UNLIMITED_RATES, ...o.env,
   }, /Growthline is running at (\S+)/, 'Growthline');
   return childHandle(child, match[1]!);
