@@ -25,6 +25,11 @@ async function main(): Promise<void> {
     title: 'Grade 7 Ratios — Post-test', resourceLinkId: 'rl-ratios-posttest', custom: { growthline_assessment: 'starter-g7-rp-post' },
     lineItem: { scoreMaximum: 100, label: 'Grade 7 Ratios — Post-test', resourceId: 'starter-g7-rp-post', tag: 'growthline' },
   });
+  // And the adaptive diagnostic (docs/adaptive.md), so the multistage test can be tried from the demo LMS.
+  lms.addPlacement({
+    title: 'Grade 7 Ratios — Adaptive diagnostic', resourceLinkId: 'rl-ratios-adaptive', custom: { growthline_assessment: 'starter-g7-rp-adaptive' },
+    lineItem: { scoreMaximum: 100, label: 'Grade 7 Ratios — Adaptive diagnostic', resourceId: 'starter-g7-rp-adaptive', tag: 'growthline' },
+  });
   const reg = lms.registration();
   if (!(await findPlatform(reg.issuer, reg.clientId))) {
     await registerLmsPlatform(tool.app.lti, {

@@ -67,8 +67,12 @@ const assessmentSchema = new Schema(
       attemptsAllowed: { type: Number, default: 1 },
       timeLimitMinutes: { type: Number, default: null },
       showCorrectAnswers: { type: Boolean, default: false },
+      mode: { type: String, enum: ['fixed', 'adaptive'], default: 'fixed' },
+      adaptive: { type: { _id: false, upper: Number, lower: Number, maxItemsPerStandard: Number, minItemsPerStandard: Number }, default: undefined },
     },
     forms: { type: [formSchema], default: [] },
+    // Adaptive assessments: the items their module plans may use (see content.types.ts AssessmentDetail).
+    adaptivePool: { type: [{ _id: false, id: String, version: Number, standard: String }], default: undefined },
     difficulty: [{ _id: false, standard: String, meanByForm: [Number], maxGap: Number }],
     itemCount: { type: Number, required: true },
     source: { type: String, enum: ['ready-made', 'blueprint', 'import'], required: true },

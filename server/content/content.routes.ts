@@ -69,7 +69,7 @@ export function contentRoutes(deps: { sessions: SessionIssuer }): express.Router
 
   r.post('/assessments', staff, route(async (req, res) => {
     const input = parseInput(BlueprintRequestSchema, req.body, 'assessment');
-    res.status(201).json({ assessments: await createAssessmentFromBlueprint(scopeOf(req.session!), input) });
+    res.status(201).json(await createAssessmentFromBlueprint(scopeOf(req.session!), input));
   }));
 
   // Anything else under these paths (e.g. POST /items/:id) is refused for learners before it is a 404,

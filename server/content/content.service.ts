@@ -12,6 +12,9 @@ import type {
 } from './content.types.js';
 import { AssemblyError, assembleParallelForms, formDifficultyReport, type BlueprintEntry, type Form, type FormItem, type ItemSummary, type StandardBalance } from './forms.js';
 import { ItemSchema, type Item, type Standard } from './item.schema.js';
+import { adaptiveBlueprintRow, adaptiveRules } from '../adaptive/adaptive-plan.js';
+import { buildModules } from '../adaptive/mst.js';
+import { planNotes, type PlanNote } from '../adaptive/plan-notes.js';
 import { renderRichText, richTextProblems } from './rich-text.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -59,6 +62,14 @@ export const SettingsSchema = z.object({
   attemptsAllowed: z.number().int().min(1).max(20).default(1),
   timeLimitMinutes: z.number().int().min(1).max(600).nullable().default(null),
   showCorrectAnswers: z.boolean().default(false),
+  // 'adaptive': multistage adaptive delivery from the blueprint standards' items (docs/adaptive.md); bounds are P(mastery).
+  mode: z.enum(['fixed', 'adaptive']).default('fixed'),
+  adaptive: z.object({
+    upper: z.number().gt(0.5).max(1).default(2 / 3),
+    lower: z.number().min(0).lt(0.5).default(1 / 3),
+    maxItemsPerStandard: z.number().int().min(1).max(20).nullable().default(null),
+    minItemsPerStandard: z.number().int().min(1).max(20).nullable().default(null),
+  }).optional(),
 });
 
 export const BlueprintRequestSchema = z.object({
@@ -112,6 +123,7 @@ interface StoredAssessment {
   standards: string[];
   settings: AssessmentSettings;
   forms: AssessmentForm[];
+  adaptivePool?: FormItem[];
   difficulty: StandardBalance[];
   itemCount: number;
   source: 'ready-made' | 'blueprint' | 'import';
@@ -504,8 +516,12 @@ function detailOf(a: StoredAssessment): AssessmentDetail {
   return {
     ...summaryOf(a),
     blueprint: a.blueprint.map((e) => ({ standard: e.standard, items: e.items })),
-    settings: { attemptsAllowed: a.settings.attemptsAllowed, timeLimitMinutes: a.settings.timeLimitMinutes ?? null, showCorrectAnswers: a.settings.showCorrectAnswers },
+    settings: {
+      attemptsAllowed: a.settings.attemptsAllowed, timeLimitMinutes: a.settings.timeLimitMinutes ?? null, showCorrectAnswers: a.settings.showCorrectAnswers,
+      ...(a.settings.mode === 'adaptive' ? { mode: 'adaptive' as const, ...(a.settings.adaptive ? { adaptive: { ...a.settings.adaptive } } : {}) } : {}),
+    },
     forms: a.forms.map((f) => ({ id: f.id, items: f.items.map((i) => ({ id: i.id, version: i.version, standard: i.standard })) })),
+    ...(a.adaptivePool?.length ? { adaptivePool: a.adaptivePool.map((i) => ({ id: i.id, version: i.version, standard: i.standard })) } : {}),
     difficulty: a.difficulty.map((d) => ({ standard: d.standard, meanByForm: [...d.meanByForm], maxGap: d.maxGap })),
   };
 }
@@ -550,6 +566,8 @@ const formId = (assessmentId: string, items: FormItem[]) => `${assessmentId}.${c
 
 interface AssembledAssessment {
   docs: StoredAssessment[];
+  /** Adaptive only: what the module plan says the author should know (plan-notes.ts). */
+  planNotes?: PlanNote[];
 }
 
 /**
@@ -573,6 +591,8 @@ function assembleAssessments(o: {
     throw new InvalidInput(`The item bank cannot fill this blueprint: ${e.problems.map((p) => p.reason).join('; ')}.`, problems);
   }
   const difficulty = formDifficultyReport(forms);
+  const adaptive = o.settings.mode === 'adaptive' ? adaptivePoolFor(o.pool, o.blueprint, o.settings) : undefined;
+  const adaptivePool = adaptive?.pool;
   const kinds: AssessmentKind[] = o.kind === 'pre-post' ? ['pre', 'post'] : ['diagnostic'];
   const titles = o.kind === 'pre-post' ? [`${o.title} — Pre-test`, `${o.title} — Post-test`] : [o.title];
   const docs = forms.map((form, n): StoredAssessment => {
@@ -581,10 +601,26 @@ function assembleAssessments(o: {
     return {
       _id: id, ...o.owner, title: titles[n]!, grade: o.grade, kind: kinds[n]!, ...(other ? { pairedWith: other } : {}),
       blueprint: o.blueprint, standards: o.blueprint.map((b) => b.standard), settings: o.settings,
-      forms: [{ id: formId(id, form.items), items: form.items }], difficulty, itemCount: form.items.length, source: o.source,
+      forms: [{ id: formId(id, form.items), items: form.items }], ...(adaptivePool ? { adaptivePool } : {}), difficulty, itemCount: form.items.length, source: o.source,
     };
   });
-  return { docs };
+  return { docs, ...(adaptive ? { planNotes: adaptive.notes } : {}) };
+}
+
+/**
+ * An adaptive assessment keeps every item its module plan can use (pinned versions, each counted for one blueprint
+ * standard); delivery builds the plan from them with the tenant's difficulties at each start. Building it here
+ * checks the bank can fill the blueprint adaptively, with the problems in the author's words.
+ */
+function adaptivePoolFor(pool: ItemSummary[], blueprint: BlueprintEntry[], settings: AssessmentSettings): { pool: FormItem[]; notes: PlanNote[] } {
+  try {
+    const plan = buildModules(pool, blueprint.map((b) => adaptiveBlueprintRow(b, settings)), { rules: adaptiveRules(settings) });
+    return { pool: Object.values(plan.modules).flatMap((m) => m.items.map((i) => ({ id: i.id, version: i.version, standard: i.standard }))), notes: planNotes(plan.notes) };
+  } catch (e) {
+    if (!(e instanceof AssemblyError)) throw e;
+    throw new InvalidInput(`The item bank cannot fill this adaptive blueprint: ${e.problems.map((p) => p.reason).join('; ')}.`,
+      e.problems.map((p) => ({ field: 'blueprint', message: p.reason })));
+  }
 }
 
 async function poolFor(filter: Record<string, unknown>, codes: string[]): Promise<ItemSummary[]> {
@@ -592,8 +628,8 @@ async function poolFor(filter: Record<string, unknown>, codes: string[]): Promis
   return docs.map((d) => ({ id: d.itemId, version: d.version, standards: [...d.standards], difficulty: d.difficulty }));
 }
 
-/** POST /api/assessments: a diagnostic, or a pre-test and a post-test with no item in common, for the course. */
-export async function createAssessmentFromBlueprint(ctx: ContentScope, input: BlueprintRequest): Promise<AssessmentSummary[]> {
+/** POST /api/assessments: a diagnostic, or a pre-test and a post-test with no item in common, for the course; an adaptive one with its plan's notes. */
+export async function createAssessmentFromBlueprint(ctx: ContentScope, input: BlueprintRequest): Promise<{ assessments: AssessmentSummary[]; planNotes?: PlanNote[] }> {
   const req = BlueprintRequestSchema.parse(input);
   const standards = await visibleStandards(ctx.tenantId);
   const known = new Set(standards.map((s) => s.code));
@@ -601,14 +637,14 @@ export async function createAssessmentFromBlueprint(ctx: ContentScope, input: Bl
   if (unknown.length) throw new InvalidInput(`The blueprint names a standard we do not know: ${unknown[0]!.message}.`, unknown);
   const pool = await poolFor(courseVisible(ctx), req.blueprint.map((b) => b.standard));
   const ids = req.kind === 'pre-post' ? [newAssessmentId(), newAssessmentId()] : [newAssessmentId()];
-  const { docs } = assembleAssessments({
+  const { docs, planNotes: notes } = assembleAssessments({
     ids, title: req.title, grade: req.grade, kind: req.kind, blueprint: req.blueprint, settings: req.settings, pool,
     owner: { tenantId: tenantOid(ctx.tenantId), courseId: oid(ctx.courseId, 'course'), shared: false },
     source: 'blueprint', seed: seedOf(`${ctx.courseId}\u0000${req.title}`),
   });
   const createdBy = ctx.userId ? oid(ctx.userId, 'user') : null;
   await AssessmentModel.insertMany(docs.map((d) => ({ ...d, createdBy })), { ordered: true });
-  return docs.map(summaryOf);
+  return { assessments: docs.map(summaryOf), ...(notes ? { planNotes: notes } : {}) };
 }
 
 const newAssessmentId = () => new mongoose.Types.ObjectId().toHexString();

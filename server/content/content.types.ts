@@ -30,6 +30,17 @@ export interface AssessmentSettings {
   attemptsAllowed: number;
   timeLimitMinutes: number | null;
   showCorrectAnswers: boolean;
+  /** Absent means 'fixed'. An adaptive test routes per standard between modules (docs/adaptive.md). */
+  mode?: 'fixed' | 'adaptive';
+  adaptive?: AdaptiveSettings;
+}
+
+/** Routing bounds on P(mastery) and item limits per standard; null = the multistage core's default. */
+export interface AdaptiveSettings {
+  upper: number;
+  lower: number;
+  maxItemsPerStandard: number | null;
+  minItemsPerStandard: number | null;
 }
 
 export interface AssessmentSummary {
@@ -52,6 +63,8 @@ export interface AssessmentDetail extends AssessmentSummary {
   blueprint: BlueprintEntry[];
   settings: AssessmentSettings;
   forms: AssessmentForm[];
+  /** Adaptive assessments: every item the module plan may use (pinned versions), each for one blueprint standard. */
+  adaptivePool?: FormItem[];
   /** Per standard, each form's mean difficulty (for a pre/post pair: [pre, post]) and the largest gap. */
   difficulty: StandardBalance[];
 }

@@ -47,6 +47,9 @@ const attemptSchema = new Schema({
   score: { type: Number },
   maxScore: { type: Number },
   result: { type: Schema.Types.Mixed },
+  // Adaptive attempts only: the pinned module plan, the route seed, each part's positions and scored credits, and the
+  // positions still open for answers (server/adaptive/adaptive-delivery.ts). `items` then holds every part given so far.
+  adaptive: { type: Schema.Types.Mixed, default: undefined },
 }, { minimize: false });
 attemptSchema.index({ tenantId: 1, placementId: 1, personId: 1, preview: 1, number: 1 }, { unique: true });
 attemptSchema.index({ tenantId: 1, placementId: 1, preview: 1, startedAt: 1 });

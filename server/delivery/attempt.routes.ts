@@ -5,11 +5,12 @@ import { z } from 'zod';
 import { requireSession, type SessionIssuer } from '../auth/session.js';
 import { ResponseValueSchema } from '../content/item.schema.js';
 import { parseInput } from '../http/validate.js';
-import { STAFF_ROLES } from '../lti/roles.js';
+import { isStaff, STAFF_ROLES } from '../lti/roles.js';
 import {
   changePlacementAssessment, getAttempt, getResults, listPlacementAttempts, saveResponse, setAccommodation, setFlags,
   startOrResume, submitAttempt,
 } from './attempt.service.js';
+import { announceActivity, type AttemptActivity } from './events.js';
 
 const SaveBody = z.object({ value: ResponseValueSchema, seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 const PositionParam = z.coerce.number().int().min(1).max(10_000);
@@ -24,6 +25,13 @@ const AccommodationBody = z.object({
 type Handler = (req: Request, res: Response) => Promise<void>;
 const handle = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => { fn(req, res).catch(next); };
 
+/** Tells listeners (grade progress) what a student did, after the answer is decided; never for staff previews. */
+function announce(req: Request, kind: AttemptActivity['kind'], attemptId: string, at: string): void {
+  const s = req.session!;
+  if (isStaff(s.roles) || !s.placementId) return;
+  announceActivity({ kind, tenantId: s.tenantId, courseId: s.courseId, placementId: s.placementId, personId: s.userId, attemptId, at: new Date(at) });
+}
+
 export function deliveryRoutes(deps: { sessions: SessionIssuer }): express.Router {
   const r = express.Router();
   const anyone = requireSession(deps.sessions);
@@ -32,6 +40,7 @@ export function deliveryRoutes(deps: { sessions: SessionIssuer }): express.Route
   r.post('/attempts', anyone, handle(async (req, res) => {
     const { view, created } = await startOrResume(req.session!);
     res.status(created ? 201 : 200).json(view);
+    if (view.status === 'in-progress' && !view.preview) announce(req, created ? 'started' : 'resumed', view.id, created ? view.startedAt : view.serverTime);
   }));
   r.get('/attempts/:id', anyone, handle(async (req, res) => {
     res.json(await getAttempt(req.session!, req.params.id!));
@@ -39,7 +48,9 @@ export function deliveryRoutes(deps: { sessions: SessionIssuer }): express.Route
   r.put('/attempts/:id/responses/:position', anyone, handle(async (req, res) => {
     const position = parseInput(PositionParam, req.params.position, 'question position');
     const body = parseInput(SaveBody, req.body, 'answer');
-    res.json(await saveResponse(req.session!, req.params.id!, position, body.value, body.seq));
+    const saved = await saveResponse(req.session!, req.params.id!, position, body.value, body.seq);
+    res.json(saved);
+    if (!saved.stale) announce(req, 'answer-saved', req.params.id!, saved.savedAt);
   }));
   r.put('/attempts/:id/flags', anyone, handle(async (req, res) => {
     const body = parseInput(FlagsBody, req.body, 'list of flagged questions');

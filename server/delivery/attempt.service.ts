@@ -4,20 +4,25 @@
 // retries, reordered requests and two tabs cannot lose an acknowledged answer; a unique index keeps
 // concurrent starts to one open attempt.
 import type { LaunchContext } from '../auth/session.js';
-import { getAssessment, getItemVersions, getStandards, toStudentItem } from '../content/content.service.js';
+import { getAssessment, toStudentItem } from '../content/content.service.js';
 import type { StudentItem } from '../content/content.types.js';
 import type { Item, ResponseValue } from '../content/item.schema.js';
 import { renderRichText } from '../content/rich-text.js';
 import { scoreResponse } from '../content/scoring.js';
 import { getPerson } from '../courses/course.service.js';
 import { Conflict, InvalidInput, NotAllowed, NotFound } from '../http/problem.js';
+import { databaseEngine, keyedObjectId } from '../db/engine.js';
 import { log } from '../log.js';
 import { isLearner, isStaff } from '../lti/roles.js';
 import { assignAssessment, getCoursePlacement, markStudentStarted } from '../placements/placement.service.js';
 import { AccommodationModel, AttemptModel, type AttemptDoc } from './attempt.model.js';
+import { pinnedItemVersions, standardDescriptions } from './content-cache.js';
 import { announceSubmitted, type SubmittedAttempt } from './events.js';
 import { pickFormIndex } from './form-choice.js';
 import { oneAtATime } from './one-at-a-time.js';
+import { adaptivePart, checkOpenPosition, finishAdaptive, isAdaptive, openPositionFilter, startAdaptive, type AdaptivePartView } from '../adaptive/adaptive-delivery.js';
+import { planDifficulties } from '../adaptive/adaptive-plan.js';
+import { scoreOnScale, type ScaleSummary } from '../adaptive/scale-report.js';
 import { DEFAULT_CUT_POINTS, describeResults, summarize, tallyByStandard, type CutPoints, type StandardTally } from './results.js';
 import { deadlineFor, DEFAULT_GRACE_SECONDS, isClosed } from './timing.js';
 
@@ -42,6 +47,8 @@ export interface AttemptView {
   deadline: string | null;
   serverTime: string;
   readAloud: boolean;
+  /** Adaptive tests only: which part this is; `items` are that part's questions. */
+  adaptive?: AdaptivePartView;
 }
 
 export interface ItemOutcome {
@@ -60,6 +67,10 @@ export interface ResultView {
   submittedAt: string;
   standards: { code: string; description: string; correct: number; total: number; level: StandardTally['level']; nextStep: string }[];
   items?: ItemOutcome[];
+  /** The sitting on the one ability scale (fixed and adaptive); standards here carry P(mastery). */
+  scale?: ScaleSummary;
+  /** Adaptive tests: the score counts standards mastered, not questions; parts and questions given. */
+  adaptive?: { parts: number; items: number };
 }
 
 export interface SaveResult { position: number; seq: number; savedAt: string; stale: boolean }
@@ -83,6 +94,8 @@ interface StoredResult {
   standards: (StandardTally & { description: string })[];
   items: { position: number; score: number; correct: boolean }[];
   answers?: ItemOutcome[];
+  scale?: ScaleSummary;
+  adaptive?: { parts: number; items: number };
 }
 
 interface StoredResponse { value: ResponseValue; seq: number; savedAt: Date }
@@ -102,8 +115,9 @@ function notYours(): NotFound {
 
 async function loadAttempt(ctx: LaunchContext, attemptId: string): Promise<Attempt> {
   if (!isObjectId(attemptId)) throw notYours();
-  const a = (await AttemptModel.findOne({ _id: attemptId, tenantId: ctx.tenantId }).lean()) as Attempt | null;
-  if (!a) throw notYours();
+  // By _id alone (the lookup FerretDB serves from an index); the tenant is checked here instead.
+  const a = (await AttemptModel.findOne({ _id: attemptId }).lean()) as Attempt | null;
+  if (!a || String(a.tenantId) !== ctx.tenantId) throw notYours();
   return a;
 }
 
@@ -112,7 +126,11 @@ const isCourseStaff = (ctx: LaunchContext, a: Attempt) => isStaff(ctx.roles) && 
 
 /** The owner's attempt; a teacher of the course may know it exists but may not act as the student. */
 async function loadOwned(ctx: LaunchContext, attemptId: string): Promise<Attempt> {
-  const a = await loadAttempt(ctx, attemptId);
+  return ownedBy(ctx, await loadAttempt(ctx, attemptId));
+}
+
+function ownedBy(ctx: LaunchContext, a: Attempt | null): Attempt {
+  if (!a || String(a.tenantId) !== ctx.tenantId) throw notYours();
   if (isOwner(ctx, a)) return a;
   if (isCourseStaff(ctx, a)) throw new NotAllowed('Teachers can see a student\'s results, but cannot answer or submit for them.');
   throw notYours();
@@ -135,6 +153,32 @@ async function settleIfLate(a: Attempt): Promise<Attempt> {
 // ---------------------------------------------------------------------------------------------
 // Start or resume
 
+type Owner = { tenantId: string; placementId: string; personId: string; preview: boolean };
+
+/**
+ * The _id of a person's n-th attempt at a placement (staff previews counted apart): derived, so that
+ * resuming and counting are lookups by _id, which FerretDB serves from an index where a query by owner
+ * reads the whole collection, and a start is an insert that only one of two concurrent starts wins.
+ */
+const attemptIdFor = (o: Owner, n: number) =>
+  keyedObjectId('attempt', o.tenantId, o.placementId, o.personId, o.preview ? 'preview' : 'student', String(n));
+
+/**
+ * The owner's attempts, oldest first: attempt 1, 2, … by derived id, up to the first missing one or the
+ * open one (a new attempt is only started when none is open, so an open attempt is the newest).
+ * Attempts stored before ids were derived are not at those ids; `byOwner` reads them by owner instead.
+ */
+async function attemptsOf(o: Owner, byOwner: boolean): Promise<Attempt[]> {
+  if (byOwner) return (await AttemptModel.find(o).sort({ number: 1 }).lean()) as Attempt[];
+  const found: Attempt[] = [];
+  for (let n = 1; ; n++) {
+    const a = (await AttemptModel.findOne({ _id: attemptIdFor(o, n) }).lean()) as Attempt | null;
+    if (!a) return found;
+    found.push(a);
+    if (a.status === 'in-progress') return found;
+  }
+}
+
 export async function startOrResume(ctx: LaunchContext): Promise<{ view: AttemptView; created: boolean }> {
   if (!ctx.placementId || !isObjectId(ctx.placementId)) throw new NotFound('This launch is not for an activity. Open the assessment from your course.');
   const preview = isStaff(ctx.roles);
@@ -142,10 +186,12 @@ export async function startOrResume(ctx: LaunchContext): Promise<{ view: Attempt
   const placement = await getCoursePlacement(ctx.tenantId, ctx.courseId, ctx.placementId);
   if (!placement) throw new NotFound('This activity no longer exists. Open the assessment again from your course.');
   const owner = { tenantId: ctx.tenantId, placementId: ctx.placementId, personId: ctx.userId, preview };
+  let byOwner = false; // set once attempts are found that are not at their derived ids (see attemptsOf)
 
   // A few rounds at most: a late attempt is settled, or a concurrent start wins the unique index.
   for (let round = 0; round < 5; round++) {
-    const open = (await AttemptModel.findOne({ ...owner, status: 'in-progress' }).lean()) as Attempt | null;
+    const mine = await attemptsOf(owner, byOwner);
+    const open = mine.find((a) => a.status === 'in-progress');
     if (open) {
       const current = await settleIfLate(open);
       if (current.status === 'in-progress') return { view: await attemptView(ctx, current), created: false };
@@ -158,10 +204,10 @@ export async function startOrResume(ctx: LaunchContext): Promise<{ view: Attempt
     const assessment = await getAssessment(ctx.tenantId, assessmentId);
     if (!assessment) throw new NotFound('The assessment for this activity is no longer available. Ask your teacher to choose another one.');
 
-    const taken = await AttemptModel.countDocuments(owner);
+    const taken = mine.length;
     const allowed = assessment.settings.attemptsAllowed;
     if (!preview && typeof allowed === 'number' && allowed > 0 && taken >= allowed) {
-      const last = await AttemptModel.findOne(owner, { _id: 1 }).sort({ number: -1 }).lean();
+      const last = mine[mine.length - 1];
       throw new Conflict(
         allowed === 1 ? 'You have already submitted this assessment, and it can be taken only once.'
           : `You have used all ${allowed} attempts for this assessment.`,
@@ -171,7 +217,7 @@ export async function startOrResume(ctx: LaunchContext): Promise<{ view: Attempt
 
     const form = assessment.forms[pickFormIndex(assessment.forms.length, owner)];
     if (!form || form.items.length === 0) throw new Conflict('This assessment has no questions yet. Ask your teacher to check it.');
-    const versions = await getItemVersions(ctx.tenantId, form.items.map((i) => ({ id: i.id, version: i.version })));
+    const versions = await pinnedItemVersions(ctx.tenantId, form.items.map((i) => ({ id: i.id, version: i.version })));
     const byRef = new Map(versions.map((v) => [ref(v), v]));
     const items = form.items.map((fi, n) => {
       const item = byRef.get(ref(fi));
@@ -189,16 +235,21 @@ export async function startOrResume(ctx: LaunchContext): Promise<{ view: Attempt
       timeLimitMinutes: assessment.settings.timeLimitMinutes ?? null,
       showCorrectAnswers: !!assessment.settings.showCorrectAnswers,
     };
+    const id = attemptIdFor(owner, taken + 1);
+    // An adaptive test pins its first part and module plan instead of a form (server/adaptive/adaptive-delivery.ts).
+    const adaptive = assessment.settings.mode === 'adaptive' ? await startAdaptive(ctx.tenantId, assessment, id) : null;
     try {
       const created = await AttemptModel.create({
-        ...owner, courseId: ctx.courseId, number: taken + 1, assessmentId, assessmentTitle: assessment.title ?? '', formId: form.id,
-        items, settings, status: 'in-progress', startedAt, rev: 0, flags: [], responses: {},
+        _id: id, ...owner, courseId: ctx.courseId, number: taken + 1, assessmentId, assessmentTitle: assessment.title ?? '', formId: form.id,
+        items, settings, status: 'in-progress', startedAt, rev: 0, flags: [], responses: {}, ...(adaptive ?? {}),
         deadline: deadlineFor(startedAt, settings.timeLimitMinutes, accommodation ? accommodation.timeMultiplier : 1),
       });
-      return { view: await attemptView(ctx, created.toObject() as Attempt), created: true };
+      return { view: await attemptView(ctx, created.toObject() as Attempt, accommodation), created: true };
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
-      // Another request started this attempt a moment ago: the next round resumes it.
+      // Another request started this attempt a moment ago: the next round resumes it. Unless the number
+      // is held by an attempt stored under another id: then the next rounds read this owner's attempts by owner.
+      if (!byOwner && !(await AttemptModel.exists({ _id: id }))) byOwner = true;
     }
   }
   throw new Conflict('The attempt could not be started because of simultaneous requests. Try again.');
@@ -207,8 +258,9 @@ export async function startOrResume(ctx: LaunchContext): Promise<{ view: Attempt
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-async function attemptView(ctx: LaunchContext, a: Attempt): Promise<AttemptView> {
-  const versions = await getItemVersions(String(a.tenantId), a.items.map((i) => ({ id: i.itemId, version: i.version })));
+/** `accommodation`: when the caller has just read it (a start), so it is not read again. */
+async function attemptView(ctx: LaunchContext, a: Attempt, accommodation?: Awaited<ReturnType<typeof accommodationFor>>): Promise<AttemptView> {
+  const versions = await pinnedItemVersions(String(a.tenantId), a.items.map((i) => ({ id: i.itemId, version: i.version })));
   const byRef = new Map(versions.map((v) => [ref(v), v]));
   const items = a.items.map((p) => {
     const item = byRef.get(ref(p));
@@ -219,19 +271,24 @@ async function attemptView(ctx: LaunchContext, a: Attempt): Promise<AttemptView>
   for (const [k, r] of Object.entries(responsesOf(a))) {
     if (r && /^p\d+$/.test(k)) responses[Number(k.slice(1))] = { value: r.value, seq: r.seq };
   }
-  const accommodation = a.preview ? null : await accommodationFor(ctx.tenantId, String(a.placementId), String(a.personId));
+  accommodation = a.preview ? null : accommodation !== undefined ? accommodation : await accommodationFor(ctx.tenantId, String(a.placementId), String(a.personId));
+  // An adaptive attempt shows only its open part: earlier parts are submitted and cannot change.
+  const part = adaptivePart(a);
+  const shown = part ? new Set(part.positions) : null;
+  if (shown) for (const k of Object.keys(responses)) if (!shown.has(Number(k))) delete responses[Number(k)];
   return {
     id: String(a._id),
     status: a.status as AttemptView['status'],
     preview: a.preview,
     assessment: { id: a.assessmentId, title: a.assessmentTitle ?? '' },
-    items,
+    items: shown ? items.filter((i) => shown.has(i.position)) : items,
     responses,
     flags: [...(a.flags ?? [])].sort((x, y) => x - y),
     startedAt: a.startedAt.toISOString(),
     deadline: a.deadline ? a.deadline.toISOString() : null,
     serverTime: new Date().toISOString(),
     readAloud: !!accommodation?.readAloud,
+    ...(part ? { adaptive: part.view } : {}),
   };
 }
 
@@ -267,18 +324,20 @@ function closedProblem(a: Attempt): Conflict {
 }
 
 export async function saveResponse(ctx: LaunchContext, attemptId: string, position: number, value: ResponseValue, seq: number): Promise<SaveResult> {
+  if ((await databaseEngine()) === 'ferretdb') return saveInQueue(ctx, attemptId, position, value, seq);
   let a = await settleIfLate(await loadOwned(ctx, attemptId));
   if (a.status !== 'in-progress') throw closedProblem(a);
   const pinned = a.items.find((i) => i.position === position);
   if (!pinned) throw new NotFound(`This attempt has no question ${position}.`);
   checkAnswerShape(pinned, value);
+  checkOpenPosition(a, position);
 
   const now = new Date();
   const key = `responses.${responseKey(position)}`;
   // One update decides everything: still open, still in time, and no newer or equal seq stored.
   const applied = await oneAtATime(String(a._id), () => AttemptModel.updateOne(
     {
-      _id: a._id, tenantId: ctx.tenantId, personId: ctx.userId, status: 'in-progress',
+      _id: a._id, tenantId: ctx.tenantId, personId: ctx.userId, status: 'in-progress', ...openPositionFilter(a, position),
       $and: [
         { $or: [{ deadline: null }, { deadline: { $gte: new Date(now.getTime() - deliverySettings.graceSeconds * 1000) } }] },
         { $or: [{ [`${key}.seq`]: { $exists: false } }, { [`${key}.seq`]: { $lt: seq } }] },
@@ -291,9 +350,45 @@ export async function saveResponse(ctx: LaunchContext, attemptId: string, positi
   // Not applied: find out why, from the stored state.
   a = await settleIfLate(await loadOwned(ctx, attemptId));
   if (a.status !== 'in-progress') throw closedProblem(a);
+  checkOpenPosition(a, position);
   const stored = responsesOf(a)[responseKey(position)];
   if (stored && stored.seq >= seq) return { position, seq: stored.seq, savedAt: new Date(stored.savedAt).toISOString(), stale: true };
   throw new Conflict('The answer could not be saved because the attempt changed at the same moment. Try again.');
+}
+
+/** What a save needs of the stored attempt: no other answers, no results. */
+const saveFields = (position: number) => ({
+  tenantId: 1, courseId: 1, personId: 1, preview: 1, status: 1, autoSubmitted: 1, deadline: 1, items: 1, [`responses.${responseKey(position)}`]: 1,
+  'adaptive.open': 1,
+});
+
+/**
+ * The same decisions as the conditional update above, for FerretDB: there a conditional update scans
+ * the whole collection and is not atomic anyway (see one-at-a-time.ts). Inside this attempt's queue,
+ * one read by _id and one write by _id: nothing else in this process writes the attempt in between,
+ * and on FerretDB this process is the only one (development, tests, CI). The write is acknowledged
+ * before the save is.
+ */
+async function saveInQueue(ctx: LaunchContext, attemptId: string, position: number, value: ResponseValue, seq: number): Promise<SaveResult> {
+  if (!isObjectId(attemptId)) throw notYours();
+  const id = attemptId.toLowerCase(); // the queue's key, as String(_id) spells it elsewhere
+  const outcome = await oneAtATime(id, async (): Promise<SaveResult | 'late'> => {
+    const a = ownedBy(ctx, (await AttemptModel.findOne({ _id: id }, saveFields(position)).lean()) as Attempt | null);
+    if (closedNow(a)) return 'late'; // submitted outside the queue: finalize queues its own write
+    if (a.status !== 'in-progress') throw closedProblem(a);
+    const pinned = a.items.find((i) => i.position === position);
+    if (!pinned) throw new NotFound(`This attempt has no question ${position}.`);
+    checkAnswerShape(pinned, value);
+    checkOpenPosition(a, position);
+    const stored = responsesOf(a)[responseKey(position)];
+    if (stored && stored.seq >= seq) return { position, seq: stored.seq, savedAt: new Date(stored.savedAt).toISOString(), stale: true };
+    const now = new Date();
+    const written = await AttemptModel.updateOne({ _id: id }, { $set: { [`responses.${responseKey(position)}`]: { value, seq, savedAt: now } }, $inc: { rev: 1 } });
+    if (written.matchedCount !== 1) throw notYours();
+    return { position, seq, savedAt: now.toISOString(), stale: false };
+  });
+  if (outcome !== 'late') return outcome;
+  throw closedProblem(await settleIfLate(await loadOwned(ctx, id)));
 }
 
 export async function setFlags(ctx: LaunchContext, attemptId: string, flags: number[]): Promise<{ flags: number[] }> {
@@ -325,7 +420,7 @@ function correctAnswerOf(item: Item): ResponseValue {
 }
 
 async function scoreAttempt(a: Attempt): Promise<StoredResult> {
-  const versions = await getItemVersions(String(a.tenantId), a.items.map((i) => ({ id: i.itemId, version: i.version })));
+  const versions = await pinnedItemVersions(String(a.tenantId), a.items.map((i) => ({ id: i.itemId, version: i.version })));
   const byRef = new Map(versions.map((v) => [ref(v), v]));
   const responses = responsesOf(a);
   const scored = a.items.map((p) => {
@@ -336,15 +431,15 @@ async function scoreAttempt(a: Attempt): Promise<StoredResult> {
     return { pinned: p, item, response, score: s.score, correct: s.correct };
   });
   const tallies = tallyByStandard(scored.map((s) => ({ standard: s.pinned.standard, score: s.score })), deliverySettings.cutPoints);
-  const standards = await getStandards(tallies.map((t) => t.code), undefined, String(a.tenantId)).catch((err: unknown) => {
+  const described = await standardDescriptions(String(a.tenantId), tallies.map((t) => t.code)).catch((err: unknown) => {
     log.warn({ err }, 'standard descriptions unavailable; results show codes only');
-    return [];
+    return new Map<string, string>();
   });
-  const described = new Map(standards.map((s) => [s.code, s.description]));
   const result: StoredResult = {
     ...summarize(scored.map((s) => ({ standard: s.pinned.standard, score: s.score }))),
     standards: tallies.map((t) => ({ ...t, description: described.get(t.code) ?? '' })),
     items: scored.map((s) => ({ position: s.pinned.position, score: s.score, correct: s.correct })),
+    scale: await fixedFormScale(a, scored),
   };
   if (a.settings?.showCorrectAnswers) {
     result.answers = scored.flatMap((s) => (s.item ? [{
@@ -355,30 +450,54 @@ async function scoreAttempt(a: Attempt): Promise<StoredResult> {
   return result;
 }
 
+/** A fixed form on the one ability scale, with the difficulties an adaptive plan would route with. */
+async function fixedFormScale(a: Attempt, scored: { pinned: Attempt['items'][number]; item: Item | undefined; score: number }[]): Promise<ScaleSummary> {
+  const difficulty = await planDifficulties(String(a.tenantId), scored.flatMap((s) => (s.item ? [s.item] : [])));
+  const codes = [...new Set(scored.map((s) => s.pinned.standard))];
+  return scoreOnScale(scored.map((s) => ({ standard: s.pinned.standard, difficulty: difficulty.get(ref(s.pinned)) ?? 0, credit: s.score })), codes);
+}
+
 /**
  * Scores and submits, idempotently. The update only applies to the revision that was scored, so an
  * answer saved while scoring makes it score again instead of being left out.
  */
 async function finalize(start: Attempt, auto: boolean): Promise<Attempt> {
+  if (isAdaptive(start)) return finishAdaptive(start, auto);
   let a = start;
   for (let round = 0; round < 8 && a.status === 'in-progress'; round++) {
     const result = await scoreAttempt(a);
     const submittedAt = new Date();
-    const done = (await oneAtATime(String(a._id), () => AttemptModel.findOneAndUpdate(
-      { _id: a._id, tenantId: a.tenantId, status: 'in-progress', rev: a.rev },
-      { $set: { status: 'submitted', submittedAt, autoSubmitted: auto, score: result.score, maxScore: result.maxScore, result } },
-      { new: true },
-    ).lean())) as Attempt | null;
+    const done = await submitIfUnchanged(a, { status: 'submitted', submittedAt, autoSubmitted: auto, score: result.score, maxScore: result.maxScore, result });
     if (done) {
       if (!done.preview) await announceSubmitted(submittedEvent(done, result));
       return done;
     }
-    const fresh = (await AttemptModel.findOne({ _id: a._id, tenantId: a.tenantId }).lean()) as Attempt | null;
-    if (!fresh) throw notYours();
+    const fresh = (await AttemptModel.findOne({ _id: a._id }).lean()) as Attempt | null;
+    if (!fresh || String(fresh.tenantId) !== String(a.tenantId)) throw notYours();
     a = fresh;
   }
   if (a.status !== 'submitted') throw new Conflict('The attempt is being changed by another request. Try submitting again.');
   return a;
+}
+
+/**
+ * Applies the submission only to the revision that was scored; null when the attempt changed meanwhile.
+ * MongoDB: one conditional update. FerretDB: in the attempt's queue, the revision is read by _id and the
+ * attempt written by _id (a conditional update there scans the collection and is not atomic anyway).
+ */
+async function submitIfUnchanged(a: Attempt, set: Record<string, unknown>): Promise<Attempt | null> {
+  const id = String(a._id);
+  if ((await databaseEngine()) !== 'ferretdb') {
+    return oneAtATime(id, async () => (await AttemptModel.findOneAndUpdate(
+      { _id: a._id, tenantId: a.tenantId, status: 'in-progress', rev: a.rev }, { $set: set }, { new: true },
+    ).lean()) as Attempt | null);
+  }
+  return oneAtATime(id, async () => {
+    const now = await AttemptModel.findOne({ _id: a._id }, { tenantId: 1, status: 1, rev: 1 }).lean();
+    if (!now || String(now.tenantId) !== String(a.tenantId) || now.status !== 'in-progress' || now.rev !== a.rev) return null;
+    if ((await AttemptModel.updateOne({ _id: a._id }, { $set: set })).matchedCount !== 1) return null;
+    return { ...a, ...set } as Attempt; // the scored revision, unchanged since, plus what was just set
+  });
 }
 
 function submittedEvent(a: Attempt, r: StoredResult): SubmittedAttempt {
@@ -388,6 +507,7 @@ function submittedEvent(a: Attempt, r: StoredResult): SubmittedAttempt {
     score: r.score, maxScore: r.maxScore, percent: r.percent, submittedAt: a.submittedAt!, autoSubmitted: !!a.autoSubmitted,
     standards: r.standards.map(({ code, correct, total, level }) => ({ code, correct, total, level })),
     items: a.items.map((p) => ({ position: p.position, itemId: p.itemId, version: p.version, standard: p.standard, score: r.items.find((i) => i.position === p.position)?.score ?? 0 })),
+    ...(r.scale ? { scale: r.scale } : {}),
   };
 }
 
@@ -398,11 +518,16 @@ function resultView(a: Attempt, locale: string): ResultView {
     attemptId: String(a._id), score: r.score, maxScore: r.maxScore, percent: r.percent, submittedAt: a.submittedAt!.toISOString(),
     standards: standards.map(({ code, description, correct, total, level, nextStep }) => ({ code, description, correct, total, level, nextStep })),
     ...(r.answers ? { items: r.answers } : {}),
+    ...(r.scale ? { scale: r.scale } : {}),
+    ...(r.adaptive ? { adaptive: r.adaptive } : {}),
   };
 }
 
 export async function submitAttempt(ctx: LaunchContext, attemptId: string): Promise<ResultView> {
   const a = await loadOwned(ctx, attemptId);
+  if (isAdaptive(a) && a.status === 'in-progress' && !closedNow(a)) {
+    throw new Conflict('This test is submitted one part at a time: finish the current part.', { attemptId: String(a._id) });
+  }
   const done = a.status === 'submitted' ? a : await finalize(a, closedNow(a));
   return resultView(done, ctx.locale);
 }

@@ -1,6 +1,7 @@
 // What other domains hear when a student submits: mastery and grade passback register here. The
 // submission is stored before any hook runs, and a failing hook is logged, never undoes it.
 import { log as defaultLog, type Logger } from '../log.js';
+import type { ScaleSummary } from '../adaptive/scale-report.js';
 import type { MasteryLevel } from './results.js';
 
 export interface SubmittedAttempt {
@@ -19,6 +20,8 @@ export interface SubmittedAttempt {
   autoSubmitted: boolean;
   standards: { code: string; correct: number; total: number; level: MasteryLevel }[];
   items: { position: number; itemId: string; version: number; standard: string; score: number }[];
+  /** The sitting on the one ability scale (fixed and adaptive alike; server/adaptive/scale-report.ts). */
+  scale?: ScaleSummary;
 }
 
 export const onAttemptSubmitted: Array<(e: SubmittedAttempt) => Promise<void>> = [];
@@ -30,5 +33,30 @@ export async function announceSubmitted(e: SubmittedAttempt, log: Logger = defau
     } catch (err) {
       log.error({ err, attemptId: e.attemptId, tenantId: e.tenantId, hook: hook.name || 'anonymous' }, 'a submitted-attempt hook failed; the submission is kept');
     }
+  }
+}
+
+/**
+ * A student's activity while taking an attempt (not previews): grade progress listens. `resumed` is a
+ * student opening an attempt already under way (a new page load or launch).
+ */
+export interface AttemptActivity {
+  kind: 'started' | 'resumed' | 'answer-saved';
+  tenantId: string;
+  courseId: string;
+  placementId: string;
+  personId: string;
+  attemptId: string;
+  at: Date;
+}
+
+export const onAttemptActivity: Array<(e: AttemptActivity) => Promise<void>> = [];
+
+/** Fire and forget: the student's request never waits for a listener, and a failing one is only logged. */
+export function announceActivity(e: AttemptActivity, log: Logger = defaultLog): void {
+  for (const hook of [...onAttemptActivity]) {
+    Promise.resolve().then(() => hook(e)).catch((err: unknown) => {
+      log.warn({ err: (err as Error)?.message, attemptId: e.attemptId, tenantId: e.tenantId, kind: e.kind, hook: hook.name || 'anonymous' }, 'an attempt-activity hook failed; the student was not affected');
+    });
   }
 }

@@ -25,7 +25,7 @@ import {
   checkTarget, DEFAULT_GROUP_SIZE, needsReteach, pickPracticeItems, practicePerStandard, RETEACH_LEVELS, suggestGroups,
   type CandidateItem, type GroupingTarget, type PracticeItem,
 } from './groups.js';
-import { analyseItems, correctAnswerText, itemTitle, misconceptionsOf, responseText, type AnalysisItem, type ItemStat } from './item-analysis.js';
+import { adaptiveAnalysisItems, analyseItems, correctAnswerText, itemTitle, misconceptionsOf, responseText, type AnalysisItem, type ItemStat } from './item-analysis.js';
 import { getMasteryMap, getStudentMastery, type MasteryCell } from './mastery.service.js';
 import { LEVELS, type Level } from './model.js';
 
@@ -83,6 +83,7 @@ export interface GrowthView {
   post: { id: string; title: string };
   confidence: number;
   overall: ClassGrowth['overall'];
+  scale: ClassGrowth['scale'];
   standards: ClassGrowth['standards'];
   notGrowing: ClassGrowth['notGrowing'];
   students: (StudentRef & Omit<ClassGrowth['students'][number], 'personId'> & { personId: string })[];
@@ -118,9 +119,16 @@ export interface DashboardView {
   completion: { counts: Record<CompletionStatus, number> & { total: number }; students: CompletionRow[] };
   mastery: { levels: readonly Level[]; students: MasteryRow[] };
   growth: GrowthView | null;
-  itemAnalysis: { students: number; items: ItemStat[] };
+  /**
+   * `design` 'adaptive': each student was given different items, so each item's `students` is how many were given
+   * it, and `position` is the item's place in this list (by standard, easiest first), not on anyone's test.
+   */
+  itemAnalysis: { students: number; design: 'fixed' | 'adaptive'; items: ItemStat[] };
   groups: GroupsView | null;
 }
+
+/** A submitted attempt's scale score, as the drill-down shows it (server/adaptive/scale-report.ts). */
+export interface DrilldownScale { score: number; se: number; extreme: 'ceiling' | 'floor' | null; range: [number, number] }
 
 export interface DrilldownView {
   student: StudentRef & { personId: string };
@@ -129,10 +137,16 @@ export interface DrilldownView {
   /** The attempt the dashboard counts for this student (see countedAttempt). */
   attempt: null | {
     id: string; number: number; submittedAt: string; score: number; maxScore: number; percent: number;
-    standards: { code: string; description: string; correct: number; total: number }[];
+    /** `pMastery`: an adaptive attempt's chance of mastery per standard on the scale (its score counts standards mastered). */
+    standards: { code: string; description: string; correct: number; total: number; pMastery?: number }[];
+    /** Adaptive attempts: the parts the student took, in order; each item names its part. */
+    design: 'fixed' | 'adaptive';
+    parts?: { part: number; positions: number[] }[];
+    scale?: DrilldownScale;
     items: {
       position: number; itemId: string; version: number; standard: string; title: string; type: string;
       response: string; answered: boolean; correct: boolean; score: number; correctAnswer: string; misconceptions: string[];
+      part?: number;
     }[];
   };
   mastery: Record<string, MasteryCellView | null>;
@@ -180,8 +194,9 @@ function cellView(c: MasteryCell): MasteryCellView {
 
 interface StoredResult {
   score: number; maxScore: number; percent: number;
-  standards: { code: string; correct: number; total: number; description?: string }[];
+  standards: { code: string; correct: number; total: number; description?: string; pMastery?: number }[];
   items: { position: number; score: number; correct: boolean }[];
+  scale?: { score: number; theta: number; thetaSd: number; se?: number; extreme?: 'ceiling' | 'floor' | null; range?: [number, number] };
 }
 
 export interface SubmittedSitting {
@@ -196,6 +211,10 @@ export interface SubmittedSitting {
   maxScore: number;
   percent: number;
   standards: StoredResult['standards'];
+  /** On the one ability scale; attempts submitted before scale scores were stored have none. */
+  scale?: StoredResult['scale'];
+  /** Adaptive attempts only: the parts given, in order, with their positions (adaptive-delivery.ts). */
+  parts?: { part: number; positions: number[] }[];
   items: { position: number; itemId: string; version: number; standard: string; value: ResponseValue | null; score: number; correct: boolean }[];
 }
 
@@ -210,12 +229,21 @@ async function readSubmittedAttempts(tenantId: string, courseId: string, filter:
       attemptId: String(a._id), personId: String(a.personId), placementId: String(a.placementId), assessmentId: a.assessmentId,
       assessmentTitle: a.assessmentTitle ?? '', number: a.number, submittedAt: a.submittedAt, score: r.score, maxScore: r.maxScore, percent: r.percent,
       standards: r.standards,
+      ...(r.scale ? { scale: { score: r.scale.score, theta: r.scale.theta, thetaSd: r.scale.thetaSd, se: r.scale.se, extreme: r.scale.extreme ?? null, range: r.scale.range } } : {}),
+      ...(a.adaptive ? { parts: partsOf(a.adaptive) } : {}),
       items: a.items.map((p) => ({
         position: p.position, itemId: p.itemId, version: p.version, standard: p.standard, value: responses[`p${p.position}`]?.value ?? null,
         score: scored.get(p.position)?.score ?? 0, correct: scored.get(p.position)?.correct ?? false,
       })),
     }];
   });
+}
+
+/** The parts of a submitted adaptive attempt (its stored `adaptive` state), without the plan or module ids. */
+function partsOf(state: unknown): { part: number; positions: number[] }[] {
+  const parts = (state as { parts?: { part: number; positions: number[]; scored?: unknown[] }[] } | null)?.parts ?? [];
+  // Every part of a submitted attempt was scored (time running out scores the open part), so all of them count.
+  return parts.map((p) => ({ part: p.part, positions: [...p.positions] }));
 }
 
 /**
@@ -343,21 +371,33 @@ async function growthOf(d: ClassData): Promise<GrowthView | null> {
   const preSittings = countedAttempts(await readSubmittedAttempts(d.ctx.tenantId, d.ctx.courseId, { assessmentId: a.pairedWith }), 'pre');
   const items = new Map(d.items);
   for (const [k, v] of await itemsFor(d.ctx.tenantId, [...preSittings.values()].flatMap((s) => s.items.map((i) => ({ id: i.itemId, version: i.version }))))) items.set(k, v);
-  const sitting = (s: SubmittedSitting, kind: 'pre' | 'post'): Sitting => sittingFromItems(
-    s.personId, s.items.map((i) => ({ standard: i.standard, score: i.score, difficulty: items.get(`${i.itemId}@${i.version}`)?.difficulty ?? 0 })), s.submittedAt, kind,
-  );
+  const sitting = (s: SubmittedSitting, kind: 'pre' | 'post'): Sitting => ({
+    ...sittingFromItems(s.personId, s.items.map((i) => ({ standard: i.standard, score: i.score, difficulty: items.get(`${i.itemId}@${i.version}`)?.difficulty ?? 0 })), s.submittedAt, kind),
+    ...(s.scale ? { scale: s.scale } : {}),
+  });
   const g = computeGrowth({ pre: [...preSittings.values()].map((s) => sitting(s, 'pre')), post: [...d.counted.values()].map((s) => sitting(s, 'post')) });
   const names = new Map(d.students.filter((s) => s.personId).map((s) => [s.personId!, s.displayName]));
   const ref = (id: string) => ({ personId: id, displayName: names.get(id) ?? '' });
   return roundNumbers({
     pre: { id: a.pairedWith, title: pre?.title ?? '' }, post: { id: a.id, title: a.title }, confidence: g.confidence,
-    overall: g.overall, standards: g.standards, notGrowing: g.notGrowing,
+    overall: g.overall, scale: g.scale, standards: g.standards, notGrowing: g.notGrowing,
     students: g.students.map((s) => ({ ...s, displayName: names.get(s.personId) ?? '' })).sort(byName),
     onlyPre: g.onlyPre.map(ref).sort(byName), onlyPost: g.onlyPost.map(ref).sort(byName),
   });
 }
 
+const isAdaptiveAssessment = (a: AssessmentDetail | null) => a?.settings.mode === 'adaptive';
+
 function itemAnalysisOf(d: ClassData): DashboardView['itemAnalysis'] {
+  const sittings = [...d.counted.values()].map((s) => s.items.map((i) => ({ itemId: i.itemId, version: i.version, value: i.value, score: i.score, correct: i.correct })));
+  if (isAdaptiveAssessment(d.assessment) || [...d.counted.values()].some((s) => s.parts)) {
+    // Not the assessment's fixed form (an adaptive student may never see it): the items students were given.
+    const given = [...d.counted.values()].flatMap((s) => s.items.flatMap((i) => {
+      const item = d.items.get(`${i.itemId}@${i.version}`);
+      return item ? [{ item, standard: i.standard }] : [];
+    }));
+    return { students: d.counted.size, design: 'adaptive', items: analyseItems(adaptiveAnalysisItems(given, d.standards.map((s) => s.code)), sittings) };
+  }
   // Items in form order (the first form's positions), then any item only an older attempt had.
   const analysed: AnalysisItem[] = [];
   const seen = new Set<string>();
@@ -369,8 +409,7 @@ function itemAnalysisOf(d: ClassData): DashboardView['itemAnalysis'] {
   };
   d.assessment?.forms.forEach((f) => f.items.forEach((fi, n) => add(fi.id, fi.version, n + 1, fi.standard)));
   for (const s of d.counted.values()) for (const i of s.items) add(i.itemId, i.version, i.position, i.standard);
-  const sittings = [...d.counted.values()].map((s) => s.items.map((i) => ({ itemId: i.itemId, version: i.version, value: i.value, score: i.score, correct: i.correct })));
-  return { students: d.counted.size, items: analyseItems(analysed, sittings) };
+  return { students: d.counted.size, design: 'fixed', items: analyseItems(analysed, sittings) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -413,9 +452,16 @@ export async function getStudentDrilldown(ctx: LaunchContext, placementId: strin
   if (counted) {
     const more = await standardRefs(ctx.tenantId, counted.standards.map((s) => s.code).filter((c) => !described.has(c)));
     for (const s of more) described.set(s.code, s.description);
+    const partOf = new Map((counted.parts ?? []).flatMap((p) => p.positions.map((pos) => [pos, p.part] as const)));
     attempt = {
       id: counted.attemptId, number: counted.number, submittedAt: counted.submittedAt.toISOString(), score: counted.score, maxScore: counted.maxScore, percent: counted.percent,
-      standards: counted.standards.map((s) => ({ code: s.code, description: described.get(s.code) ?? s.description ?? '', correct: s.correct, total: s.total })),
+      standards: counted.standards.map((s) => ({
+        code: s.code, description: described.get(s.code) ?? s.description ?? '', correct: s.correct, total: s.total,
+        ...(counted.parts && s.pMastery !== undefined ? { pMastery: s.pMastery } : {}),
+      })),
+      design: counted.parts ? 'adaptive' : 'fixed',
+      ...(counted.parts ? { parts: counted.parts } : {}),
+      ...(counted.scale?.se !== undefined ? { scale: { score: counted.scale.score, se: counted.scale.se, extreme: counted.scale.extreme ?? null, range: counted.scale.range ?? [200, 800] } } : {}),
       items: counted.items.map((i) => {
         const item = d.items.get(`${i.itemId}@${i.version}`);
         const response = item ? responseText(item, i.value) : '';
@@ -423,6 +469,7 @@ export async function getStudentDrilldown(ctx: LaunchContext, placementId: strin
           position: i.position, itemId: i.itemId, version: i.version, standard: i.standard, title: item ? itemTitle(item) : i.itemId, type: item?.interaction.type ?? '',
           response, answered: response !== '', correct: i.correct, score: roundNumbers(i.score),
           correctAnswer: item ? correctAnswerText(item) : '', misconceptions: item ? misconceptionsOf(item, i.value) : [],
+          ...(partOf.has(i.position) ? { part: partOf.get(i.position)! } : {}),
         };
       }),
     };
@@ -646,6 +693,19 @@ export function dashboardCsvRows(v: DashboardView): CsvValue[][] {
     };
     summary('(all)', g.overall);
     for (const s of g.standards) summary(s.code, s);
+    // The one ability scale (scale points): the fair pre→post comparison when the two tests differ in design.
+    for (const s of g.students) {
+      if (!s.scale) continue;
+      add('growth_scale', s, '', '', '', 'before', s.scale.pre);
+      add('growth_scale', s, '', '', '', 'after', s.scale.post);
+      add('growth_scale', s, '', '', '', 'change', s.scale.change);
+    }
+    add('growth_scale_class', null, '', '', '', 'students', g.scale.students);
+    add('growth_scale_class', null, '', '', '', 'mean_before', g.scale.meanPre);
+    add('growth_scale_class', null, '', '', '', 'mean_after', g.scale.meanPost);
+    add('growth_scale_class', null, '', '', '', 'mean_change', g.scale.meanChange);
+    add('growth_scale_class', null, '', '', '', 'change_ci_low', g.scale.changeInterval.value?.[0] ?? null);
+    add('growth_scale_class', null, '', '', '', 'change_ci_high', g.scale.changeInterval.value?.[1] ?? null);
     for (const n of g.notGrowing) add('growth_not_growing', null, n.code, '', '', n.reason, n.message);
   }
   for (const it of v.itemAnalysis.items) {

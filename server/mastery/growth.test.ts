@@ -171,3 +171,25 @@ describe('sittings built from scored items', () => {
     ]);
   });
 });
+
+describe('growth on the one ability scale', () => {
+  // Scale scores 450→500, 480→520, 500→560: changes 50, 40, 60 → mean 50, SD 10, t(0.975, 2) = 4.302653
+  //   CI 50 ± 4.302653·10/√3 = [25.1585, 74.8415].
+  const scaled = (personId: string, score: number): Sitting => ({ ...sit(personId, st('7.RP.A.1', 1, 2)), scale: { score, theta: (score - 500) / 50, thetaSd: 0.5 } });
+  it('reads the mean change in scale points for students with a scale score on both tests, and leaves out the rest', () => {
+    const g = computeGrowth({
+      pre: [scaled('a', 450), scaled('b', 480), scaled('c', 500), sit('d', st('7.RP.A.1', 1, 2))],
+      post: [scaled('a', 500), scaled('b', 520), scaled('c', 560), scaled('d', 530)],
+    });
+    expect(g.scale).toMatchObject({ students: 3, meanPre: 1430 / 3, meanPost: 1580 / 3, meanChange: 50 });
+    expect(g.scale.changeInterval.value![0]).toBeCloseTo(25.1585, 3);
+    expect(g.scale.changeInterval.value![1]).toBeCloseTo(74.8415, 3);
+    expect(g.students.find((s) => s.personId === 'a')!.scale).toEqual({ pre: 450, post: 500, change: 50 });
+    expect(g.students.find((s) => s.personId === 'd')!.scale).toBeUndefined();
+  });
+
+  it('says why there is no scale growth when no pair has scale scores', () => {
+    const g = computeGrowth({ pre: [sit('a', st('7.RP.A.1', 1, 2))], post: [sit('a', st('7.RP.A.1', 2, 2))] });
+    expect(g.scale).toEqual({ students: 0, meanPre: null, meanPost: null, meanChange: null, changeInterval: { value: null, reason: 'no student has a scale score on both tests' } });
+  });
+});

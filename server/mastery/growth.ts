@@ -17,6 +17,24 @@ export interface StandardScore {
 export interface Sitting {
   personId: string;
   standards: StandardScore[];
+  /** The sitting on the one ability scale (server/adaptive/scale-report.ts), when delivery stored one. */
+  scale?: SittingScale;
+}
+
+/** Scale score (points) and ability (logits) of a sitting: comparable between fixed forms and adaptive tests. */
+export interface SittingScale { score: number; theta: number; thetaSd: number }
+
+/**
+ * Pre→post change on the scale, for students whose two sittings both have one. Unlike points per standard, it
+ * compares a fixed pre-test with an adaptive post-test fairly (an adaptive test gives harder items to stronger students).
+ */
+export interface ScaleGrowth {
+  students: number;
+  meanPre: number | null;
+  meanPost: number | null;
+  meanChange: number | null;
+  /** Confidence interval of the mean change in scale points (paired t). */
+  changeInterval: Maybe<[number, number]>;
 }
 
 export interface GrowthInput {
@@ -49,6 +67,8 @@ export interface StudentGrowth {
   post: { score: number };
   change: number;
   normalizedGain: Maybe<number>;
+  /** Scale scores and their change, when both sittings have one. */
+  scale?: { pre: number; post: number; change: number };
   standards: StudentStandardGrowth[];
   /** Standards this student met on only one of the two tests (different forms or blueprints). */
   onlyPreStandards: string[];
@@ -85,6 +105,8 @@ export interface StandardGrowth extends GainSummary {
 export interface ClassGrowth {
   confidence: number;
   overall: GainSummary;
+  /** Growth on the one ability scale (students with a scale score on both tests). */
+  scale: ScaleGrowth;
   standards: StandardGrowth[];
   /** Standards where the class's growth is not established, with why. */
   notGrowing: { code: string; reason: NotGrowingReason; message: string }[];
@@ -198,7 +220,9 @@ export function computeGrowth(input: GrowthInput): ClassGrowth {
     const p0 = a.standards.length ? total(a) : 0;
     const p1 = b.standards.length ? total(b) : 0;
     return {
-      personId, pre: { score: p0 }, post: { score: p1 }, change: p1 - p0, normalizedGain: normalizedGain(p0, p1), standards,
+      personId, pre: { score: p0 }, post: { score: p1 }, change: p1 - p0, normalizedGain: normalizedGain(p0, p1),
+      ...(a.scale && b.scale ? { scale: { pre: a.scale.score, post: b.scale.score, change: b.scale.score - a.scale.score } } : {}),
+      standards,
       onlyPreStandards: a.standards.filter((s) => !bByCode.has(s.code)).map((s) => s.code),
       onlyPostStandards: b.standards.filter((s) => !aCodes.has(s.code)).map((s) => s.code),
     };
@@ -233,7 +257,19 @@ export function computeGrowth(input: GrowthInput): ClassGrowth {
     return why ? [{ code: s.code, ...why }] : [];
   });
 
-  return { confidence, overall, standards, notGrowing, students, onlyPre, onlyPost };
+  const scale = scaleGrowthOf(students.flatMap((s) => (s.scale ? [s.scale] : [])), confidence);
+  return { confidence, overall, scale, standards, notGrowing, students, onlyPre, onlyPost };
+}
+
+function scaleGrowthOf(pairs: { pre: number; post: number; change: number }[], confidence: number): ScaleGrowth {
+  const n = pairs.length;
+  if (n === 0) return { students: 0, meanPre: null, meanPost: null, meanChange: null, changeInterval: { value: null, reason: 'no student has a scale score on both tests' } };
+  const changes = pairs.map((p) => p.change);
+  const meanChange = mean(changes);
+  const base = { students: n, meanPre: mean(pairs.map((p) => p.pre)), meanPost: mean(pairs.map((p) => p.post)), meanChange };
+  if (n < 2) return { ...base, changeInterval: { value: null, reason: 'one student: an interval needs at least two' } };
+  const half = (studentTQuantile(1 - (1 - confidence) / 2, n - 1) * sampleSd(changes)) / Math.sqrt(n);
+  return { ...base, changeInterval: { value: [meanChange - half, meanChange + half] } };
 }
 
 /**

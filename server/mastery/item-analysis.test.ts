@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ItemSchema, type Item, type ResponseValue } from '../content/item.schema.js';
-import { analyseItems, correctAnswerText, itemTitle, misconceptionsOf, plainText, responseText, type AnalysisResponse } from './item-analysis.js';
+import { adaptiveAnalysisItems, analyseItems, correctAnswerText, itemTitle, misconceptionsOf, plainText, responseText, type AnalysisResponse } from './item-analysis.js';
 
 const snail = ItemSchema.parse({
   id: 'snail', standards: ['7.RP.A.1'], difficulty: -1.5,
@@ -92,5 +92,51 @@ describe('item analysis', () => {
     const [s] = analyseItems(items, []);
     expect(s).toMatchObject({ students: 0, percentCorrect: null, meanScorePercent: null });
     expect(s!.choices![0]!.percent).toBeNull();
+  });
+});
+
+describe('item analysis of an adaptive test', () => {
+  // Worked by hand. Each student got the items routed to them, at positions of their own:
+  //   student 1 (strong): snail ✓ (b), rates ✓ (a, c), printer ✓ (30)
+  //   student 2 (weak):   snail ✗ (a), easy — given, left blank; never reached rates or printer
+  //   student 3:          snail ✓ (b), rates ✗ (b), printer ✗ (25)
+  // So: easy 0 of 1 (1 omitted), snail 2 of 3, rates 1 of 2, printer 1 of 2 — 8 items given in all.
+  const easy = ItemSchema.parse({
+    id: 'easy', standards: ['7.RP.A.1'], difficulty: -2.5, stem: 'Which is a ratio?',
+    interaction: { type: 'single', choices: [{ id: 'a', content: '3 to 4' }, { id: 'b', content: '7' }], key: { correct: 'a' } },
+    feedback: { explanation: 'Two quantities.', choices: { b: 'A single number is not a ratio.' } },
+  });
+  const numeric = (text: string): ResponseValue => ({ type: 'numeric', text });
+  const given = [
+    [{ item: snail, value: single('b'), ok: true }, { item: rates, value: { type: 'multiple', choices: ['a', 'c'] } as ResponseValue, ok: true }, { item: printer, value: numeric('30'), ok: true }],
+    [{ item: snail, value: single('a'), ok: false }, { item: easy, value: null, ok: false }],
+    [{ item: snail, value: single('b'), ok: true }, { item: rates, value: { type: 'multiple', choices: ['b'] } as ResponseValue, ok: false }, { item: printer, value: numeric('25'), ok: false }],
+  ];
+  const items = adaptiveAnalysisItems(given.flat().map((g) => ({ item: g.item, standard: g.item.standards[0]! })), ['7.RP.A.1', '7.RP.A.2']);
+  const stats = analyseItems(items, given.map((sitting) => sitting.map((g) => r(g.item, g.value, g.ok))));
+
+  it('lists each item given to some student once, by standard and easiest first, numbered in that order', () => {
+    expect(items.map((i) => [i.position, i.item.id, i.standard])).toEqual([[1, 'easy', '7.RP.A.1'], [2, 'snail', '7.RP.A.1'], [3, 'rates', '7.RP.A.1'], [4, 'printer', '7.RP.A.2']]);
+  });
+
+  it('counts each item over the students who were given it, so a weak student is not "not answered" on a hard item', () => {
+    expect(stats.map((s) => [s.itemId, s.students, s.answered, s.omitted, s.correct, s.percentCorrect])).toEqual([
+      ['easy', 1, 0, 1, 0, 0],
+      ['snail', 3, 3, 0, 2, 66.7],
+      ['rates', 2, 2, 0, 1, 50],
+      ['printer', 2, 2, 0, 1, 50],
+    ]);
+    expect(stats.reduce((n, s) => n + s.students, 0)).toBe(8);
+  });
+
+  it('gives choice shares over the students who answered that item', () => {
+    expect(stats[1]!.choices!.map((c) => [c.id, c.chosen, c.percent])).toEqual([['a', 1, 33.3], ['b', 2, 66.7], ['c', 0, 0], ['d', 0, 0]]);
+    expect(stats[2]!.choices!.map((c) => [c.id, c.chosen, c.percent])).toEqual([['a', 1, 50], ['b', 1, 50], ['c', 1, 50]]);
+    expect(stats[3]!.commonWrongAnswers).toEqual([{ answer: '25 pages', count: 1 }]);
+  });
+
+  it('puts a standard outside the blueprint after the blueprint\'s standards', () => {
+    const out = adaptiveAnalysisItems([{ item: printer, standard: '9.X.1' }, { item: snail, standard: '7.RP.A.1' }], ['7.RP.A.1']);
+    expect(out.map((i) => i.item.id)).toEqual(['snail', 'printer']);
   });
 });

@@ -167,7 +167,7 @@ export const pct = (part: number, whole: number): number | null => (whole > 0 ? 
 const ref = (id: string, version: number) => `${id}@${version}`;
 
 /**
- * Per item: percent correct over the students who had it (an unanswered item counts as not correct), and for
+ * Per item: percent correct over the students who had it (on an adaptive test, the students it was given to) (an unanswered item counts as not correct), and for
  * choice items how often each choice was picked by the students who answered, with the distractor's rationale.
  * Items come out in form order; each student contributes one response per item.
  */
@@ -220,6 +220,23 @@ export function analyseItems(items: readonly AnalysisItem[], sittings: readonly 
     }
     return [stat];
   });
+}
+
+/**
+ * The items of an adaptive test as the analysis lists them: every item some student was given, once, grouped by
+ * the assessment's standards in blueprint order and easiest first within a standard (each student got the items
+ * chosen for them, at positions of their own, so no student's order is the test's order). `position` is the
+ * place in this list. Items never given are not listed: nobody can have got them wrong.
+ */
+export function adaptiveAnalysisItems(given: readonly { item: Item; standard: string }[], standards: readonly string[]): AnalysisItem[] {
+  const rank = (code: string) => {
+    const n = standards.indexOf(code);
+    return n < 0 ? standards.length : n;
+  };
+  const unique = [...new Map(given.map((g) => [ref(g.item.id, g.item.version), g])).values()];
+  unique.sort((a, b) => rank(a.standard) - rank(b.standard) || a.standard.localeCompare(b.standard) || a.item.difficulty - b.item.difficulty
+    || a.item.id.localeCompare(b.item.id) || a.item.version - b.item.version);
+  return unique.map((g, n) => ({ item: g.item, position: n + 1, standard: g.standard }));
 }
 
 const clamp = (s: number) => (Number.isFinite(s) ? Math.min(1, Math.max(0, s)) : 0);

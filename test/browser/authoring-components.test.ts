@@ -184,11 +184,14 @@ describe('teacher page tabs', () => {
     expect(await page.getByRole('tabpanel').count()).toBe(1);
     await page.getByRole('tabpanel', { name: 'Item bank' }).getByRole('heading', { name: 'Item bank' }).waitFor();
     await page.keyboard.press('End');
+    expect(await focusedText(page)).toBe('tab:Item quality');
+    await page.keyboard.press('ArrowLeft');
     expect(await focusedText(page)).toBe('tab:Build an assessment');
+    await page.keyboard.press('End');
     await page.keyboard.press('ArrowRight');
     expect(await focusedText(page)).toBe('tab:Dashboard');
     await page.keyboard.press('ArrowLeft');
-    expect(await focusedText(page)).toBe('tab:Build an assessment');
+    expect(await focusedText(page)).toBe('tab:Item quality');
     await page.keyboard.press('Home');
     expect(await tab('Dashboard').getAttribute('aria-selected')).toBe('true');
     expect(await tab('Item bank').getAttribute('tabindex')).toBe('-1');
@@ -200,7 +203,7 @@ describe('teacher page tabs', () => {
 
   it('are in Spanish for a Spanish launch', async () => {
     const page = await open('teacher', { locale: 'es' });
-    expect(await page.getByRole('tab').allTextContents()).toEqual(['Panel', 'Resumen', 'Banco de preguntas', 'Crear una evaluación']);
+    expect(await page.getByRole('tab').allTextContents()).toEqual(['Panel', 'Resumen', 'Banco de preguntas', 'Crear una evaluación', 'Calidad de las preguntas']);
     await page.close();
   });
 });

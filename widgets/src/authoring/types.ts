@@ -35,7 +35,7 @@ export interface AssessmentSummary {
   owner: ItemOwner;
 }
 
-export interface AssessmentSettings { attemptsAllowed: number; timeLimitMinutes: number | null; showCorrectAnswers: boolean }
+export interface AssessmentSettings { attemptsAllowed: number; timeLimitMinutes: number | null; showCorrectAnswers: boolean; mode?: 'fixed' | 'adaptive' }
 
 export interface DifficultyRow { standard: string; meanByForm: (number | null)[]; maxGap: number }
 

@@ -25,3 +25,17 @@ export function effectWord(d: number): 'negligible' | 'small' | 'medium' | 'larg
   const a = Math.abs(d);
   return a < 0.2 ? 'negligible' : a < 0.5 ? 'small' : a < 0.8 ? 'medium' : 'large';
 }
+
+/** Scale points (500 + 50 per logit) as a whole number, with a true minus sign: "12", "−3". */
+export function scalePoints(x: number | null | undefined, locale: string): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  const n = Math.round(x);
+  const text = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(Math.abs(n));
+  return n < 0 ? `−${text}` : text;
+}
+
+/** A change in scale points, signed: "+12", "−3", "0". */
+export function scaleChange(x: number | null | undefined, locale: string): string {
+  const text = scalePoints(x, locale);
+  return x !== null && x !== undefined && Math.round(x) > 0 ? `+${text}` : text;
+}

@@ -23,13 +23,25 @@ export interface StudentGrowth {
   pre: { score: number };
   post: { score: number };
   change: number;
+  /** Scale scores (one ability scale) and their change, when both tests have one. */
+  scale?: { pre: number; post: number; change: number };
   standards: StudentStandardGrowth[];
+}
+/** Growth on the one ability scale (server/mastery/growth.ts ScaleGrowth), in scale points. */
+export interface ScaleGrowth {
+  students: number;
+  meanPre: number | null;
+  meanPost: number | null;
+  meanChange: number | null;
+  changeInterval: { value: [number, number] | null; reason?: string };
 }
 export interface GrowthView {
   pre: { id: string; title: string };
   post: { id: string; title: string };
   confidence: number;
   overall: GainSummary;
+  /** Absent from dashboards served before scale scores were stored. */
+  scale?: ScaleGrowth;
   standards: (GainSummary & { code: string })[];
   notGrowing: { code: string; reason: NotGrowingReason; message: string }[];
   students: StudentGrowth[];
@@ -63,7 +75,7 @@ export interface DashboardView {
   completion: { counts: Record<CompletionStatus, number> & { total: number }; students: CompletionRow[] };
   mastery: { levels: Level[]; students: MasteryRow[] };
   growth: GrowthView | null;
-  itemAnalysis: { students: number; items: ItemStat[] };
+  itemAnalysis: { students: number; design?: 'fixed' | 'adaptive'; items: ItemStat[] };
   groups: GroupsView | null;
 }
 
@@ -74,10 +86,14 @@ export interface DrilldownView {
   attempts: AttemptRow[];
   attempt: null | {
     id: string; number: number; submittedAt: string; score: number; maxScore: number; percent: number;
-    standards: { code: string; description: string; correct: number; total: number }[];
+    standards: { code: string; description: string; correct: number; total: number; pMastery?: number }[];
+    design?: 'fixed' | 'adaptive';
+    parts?: { part: number; positions: number[] }[];
+    scale?: { score: number; se: number; extreme: 'ceiling' | 'floor' | null; range: [number, number] };
     items: {
       position: number; itemId: string; version: number; standard: string; title: string; type: string;
       response: string; answered: boolean; correct: boolean; score: number; correctAnswer: string; misconceptions: string[];
+      part?: number;
     }[];
   };
   mastery: Record<string, MasteryCell | null>;

@@ -3,7 +3,7 @@
 // closing, and save answers classified (saved / retry / closed / halted) for the answer queue.
 import { ApiError } from '../shared/api.js';
 import { outcomeForStatus, type SendAnswer, type SendFlags, type SendOutcome } from './answer-queue.js';
-import type { AttemptView, ResultView } from './types.js';
+import type { AttemptView, PartOutcome, ResultView } from './types.js';
 
 export interface AttemptClient {
   /** Starts or resumes the attempt for the session's placement; `receivedAt` is this device's clock then. */
@@ -12,6 +12,8 @@ export interface AttemptClient {
   sendAnswer(attemptId: string): SendAnswer;
   sendFlags(attemptId: string): SendFlags;
   submit(attemptId: string): Promise<ResultView>;
+  /** Adaptive tests: finishes part `part` (safe to repeat) and gives the next part or the results. */
+  submitPart(attemptId: string, part: number): Promise<PartOutcome>;
   results(attemptId: string): Promise<ResultView>;
 }
 
@@ -74,6 +76,7 @@ export function createAttemptClient(token: string, o: { base?: string; timeoutMs
       save('PUT', `/attempts/${encodeURIComponent(id)}/responses/${a.position}`, { value: a.value, seq: a.seq }, urgent),
     sendFlags: (id) => (flags, { urgent }) => save('PUT', `/attempts/${encodeURIComponent(id)}/flags`, { flags }, urgent),
     submit: (id) => json<{ results: ResultView }>('POST', `/attempts/${encodeURIComponent(id)}/submit`, {}).then((r) => r.results),
+    submitPart: (id, part) => json<PartOutcome>('POST', `/attempts/${encodeURIComponent(id)}/parts/${part}/submit`, {}),
     results: (id) => json<ResultView>('GET', `/attempts/${encodeURIComponent(id)}/results`),
   };
 }

@@ -30,6 +30,8 @@ const LEVELS: Record<MasteryLevel, { key: TestStringKey; symbol: string }> = {
  * What the student showed, after submit: the score, and per standard a plain-language level
  * (Not yet / Almost / Got it — a word and a symbol, never colour alone) with the next step.
  * Correct answers and explanations appear only when the assessment shows them (`results.items`).
+ * Every test also reports a scale score (same scale for fixed and adaptive tests) and, per standard, the chance
+ * the student has mastered it; an adaptive test's score line counts skills mastered, not questions right.
  *
  * @tag gl-results
  * @property results - the ResultView.
@@ -77,9 +79,15 @@ export class GlResults extends LitElement {
   protected override render() {
     const r = this.results;
     if (!r) return null;
+    const chance = new Map(r.scale?.standards.map((s) => [s.code, Math.round(s.pMastery * 100)]) ?? []);
+    const p = (code: string) => chance.get(code) ?? null;
     return html`<section aria-labelledby="title">
       <h2 id="title" tabindex="-1">${this.t('resultsTitle')}</h2>
-      <p>${this.t('scoreLine', { score: r.score, max: r.maxScore, percent: Math.round(r.percent) })}</p>
+      <p>${r.adaptive
+        ? html`${this.t('masteredLine', { n: r.score, total: r.maxScore })} ${this.t('adaptiveLength', { items: r.adaptive.items, parts: r.adaptive.parts })}`
+        : this.t('scoreLine', { score: r.score, max: r.maxScore, percent: Math.round(r.percent) })}</p>
+      ${r.scale ? html`<p part="scale"><strong>${this.t('scaleScore', { score: r.scale.score, se: Math.round(r.scale.se) })}</strong></p>
+        <p>${this.t('scaleHint', { min: r.scale.range[0], max: r.scale.range[1] })}</p>` : null}
       <h3>${this.t('byStandard')}</h3>
       <ul>
         ${r.standards.map((s) => {
@@ -88,6 +96,7 @@ export class GlResults extends LitElement {
             <h4><span class="code">${s.code}</span>: ${s.description}</h4>
             <p><span part="level" class=${`level ${s.level}`}><span aria-hidden="true">${level.symbol}</span>${this.t(level.key)}</span>
               · ${this.t('correctOf', { correct: s.correct, total: s.total })}</p>
+            ${p(s.code) !== null ? html`<p>${this.t('pMastery', { p: p(s.code)! })}</p>` : null}
             ${s.nextStep ? html`<p><strong>${this.t('nextStep')}</strong> ${s.nextStep}</p>` : null}
           </li>`;
         })}

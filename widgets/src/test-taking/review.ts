@@ -20,6 +20,8 @@ const styles = css`
  * @property total - number of questions.
  * @property answered - positions (1-based) with an answer.
  * @property flags - positions flagged for review.
+ * @property positions - the questions' positions when they are not 1…total (a part of an adaptive test).
+ * @property finishPart - label the button "Finish this part" (adaptive tests) instead of "Submit answers".
  * @property locale - "en" | "es".
  * @event gl-go-to - `{ position }` when the student picks a question.
  * @event gl-submit-request - the Submit button.
@@ -27,7 +29,12 @@ const styles = css`
  */
 export class GlReview extends LitElement {
   static override styles = [sharedStyles, styles];
-  static override properties = { total: { type: Number }, answered: { attribute: false }, flags: { attribute: false }, locale: { type: String }, busy: { type: Boolean } };
+  static override properties = {
+    total: { type: Number }, answered: { attribute: false }, flags: { attribute: false }, locale: { type: String }, busy: { type: Boolean },
+    positions: { attribute: false }, finishPart: { type: Boolean },
+  };
+  positions?: readonly number[];
+  finishPart = false;
   total = 0;
   answered: ReadonlySet<number> = new Set();
   flags: readonly number[] = [];
@@ -50,18 +57,18 @@ export class GlReview extends LitElement {
   }
 
   protected override render() {
-    const positions = Array.from({ length: this.total }, (_, i) => i + 1);
+    const positions = this.positions ? [...this.positions] : Array.from({ length: this.total }, (_, i) => i + 1);
     const flagged = new Set(this.flags);
     const answered = positions.filter((p) => this.answered.has(p)).length;
     return html`<section aria-labelledby="title">
       <h2 id="title" tabindex="-1">${this.t('reviewTitle')}</h2>
-      <p>${this.t('reviewIntro')}</p>
+      <p>${this.t(this.finishPart ? 'reviewPartIntro' : 'reviewIntro')}</p>
       <p>${this.t('reviewSummary', { answered, unanswered: this.total - answered, flagged: flagged.size })}</p>
       <ul>
-        ${positions.map((p) => {
+        ${positions.map((p, n) => {
           const done = this.answered.has(p);
           return html`<li part="row" class=${done ? 'answered' : 'unanswered'}>
-            <a href=${`#question-${p}`} @click=${(e: Event) => this.go(e, p)}>${this.t('goTo', { n: p })}</a>
+            <a href=${`#question-${p}`} @click=${(e: Event) => this.go(e, p)}>${this.t('goTo', { n: n + 1 })}</a>
             <span class="state">
               <span><span aria-hidden="true">${done ? '✓' : '○'} </span>${done ? this.t('statusAnswered') : this.t('statusUnanswered')}</span>
               ${flagged.has(p) ? html`<span class="flag"><span aria-hidden="true">⚑ </span>${this.t('statusFlagged')}</span>` : null}
@@ -69,7 +76,7 @@ export class GlReview extends LitElement {
           </li>`;
         })}
       </ul>
-      <button type="button" class="primary" ?disabled=${this.busy} @click=${(e: Event) => e.currentTarget!.dispatchEvent(new CustomEvent('gl-submit-request', { bubbles: true, composed: true }))}>${this.t('submit')}</button>
+      <button type="button" class="primary" ?disabled=${this.busy} @click=${(e: Event) => e.currentTarget!.dispatchEvent(new CustomEvent('gl-submit-request', { bubbles: true, composed: true }))}>${this.t(this.finishPart ? 'finishPart' : 'submit')}</button>
     </section>`;
   }
 }

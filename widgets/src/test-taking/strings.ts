@@ -26,6 +26,16 @@ const en = {
   halted: 'Your answers could not be saved ({detail}). They are kept on this device: open the activity again from your course to continue.',
   notDurable: 'This browser will not keep answers on the device. Keep this page open until it says all answers are saved.',
   preview: 'Preview: answers in a preview are not graded.',
+  // adaptive tests (one part at a time)
+  partOf: 'Part {part} of at most {max}',
+  partQuestionOf: 'Part {part}: question {n} of {total}',
+  finishPart: 'Finish this part',
+  finishPartTitle: 'Finish this part?',
+  finishPartBody: 'After you finish this part, you cannot change its answers. The next part, if there is one, is chosen from your answers so far.',
+  finishingPart: 'Finishing this part…',
+  finishOffline: 'You are offline. Your answers are safe on this device. This part will be finished as soon as you are back online.',
+  partReady: 'Part {part} is ready.',
+  reviewPartIntro: 'Choose a question to go back to it. When you are ready, finish this part.',
   // submit dialog
   confirmTitle: 'Submit your answers?',
   confirmBody: 'After you submit, you cannot change your answers.',
@@ -83,6 +93,11 @@ const en = {
   correctAnswer: 'Correct answer:',
   noResponse: 'No answer',
   why: 'Why:',
+  masteredLine: 'You showed mastery of {n} of {total} skills.',
+  scaleScore: 'Scale score: {score} (give or take {se})',
+  scaleHint: 'Scale scores run from {min} to {max} and mean the same on every Growthline test, so you can compare them over time.',
+  pMastery: 'Chance you have mastered it: {p}%',
+  adaptiveLength: 'You answered {items} questions in {parts} parts.',
 };
 
 export type TestStringKey = keyof typeof en;
@@ -109,6 +124,15 @@ const es: Record<TestStringKey, string> = {
   halted: 'No se pudieron guardar tus respuestas ({detail}). Se conservan en este dispositivo: vuelve a abrir la actividad desde tu curso para continuar.',
   notDurable: 'Este navegador no guardará las respuestas en el dispositivo. Mantén esta página abierta hasta que diga que todas las respuestas están guardadas.',
   preview: 'Vista previa: las respuestas de una vista previa no se califican.',
+  partOf: 'Parte {part} de {max} como máximo',
+  partQuestionOf: 'Parte {part}: pregunta {n} de {total}',
+  finishPart: 'Terminar esta parte',
+  finishPartTitle: '¿Terminar esta parte?',
+  finishPartBody: 'Después de terminar esta parte, no podrás cambiar sus respuestas. La siguiente parte, si la hay, se elige según tus respuestas hasta ahora.',
+  finishingPart: 'Terminando esta parte…',
+  finishOffline: 'No tienes conexión. Tus respuestas están seguras en este dispositivo. Esta parte se terminará en cuanto vuelvas a estar en línea.',
+  partReady: 'La parte {part} está lista.',
+  reviewPartIntro: 'Elige una pregunta para volver a ella. Cuando estés listo, termina esta parte.',
   confirmTitle: '¿Entregar tus respuestas?',
   confirmBody: 'Después de entregar, no podrás cambiar tus respuestas.',
   confirmUnanswered: 'Preguntas sin responder: {n}.',
@@ -159,6 +183,11 @@ const es: Record<TestStringKey, string> = {
   correctAnswer: 'Respuesta correcta:',
   noResponse: 'Sin respuesta',
   why: 'Por qué:',
+  masteredLine: 'Demostraste dominio de {n} de {total} habilidades.',
+  scaleScore: 'Puntuación en la escala: {score} (más o menos {se})',
+  scaleHint: 'Las puntuaciones en la escala van de {min} a {max} y significan lo mismo en todas las pruebas de Growthline, así que puedes compararlas con el tiempo.',
+  pMastery: 'Probabilidad de que lo domines: {p} %',
+  adaptiveLength: 'Respondiste {items} preguntas en {parts} partes.',
 };
 
 export const testStrings = { en, es };

@@ -5,7 +5,7 @@ import { isTransient, type AttemptClient } from './attempt-client.js';
 import { deviceDeadline } from './clock.js';
 import { sharedStyles } from './shared.styles.js';
 import { testTranslator, type TestTranslate } from './strings.js';
-import { isAnswered, type AnswerDetail, type AttemptView, type ResponseValue, type ResultView, type StudentItem } from './types.js';
+import { isAnswered, type AnswerDetail, type AttemptView, type PartOutcome, type ResponseValue, type ResultView, type StudentItem } from './types.js';
 import type { SaveState } from './save-status.js';
 import './single-choice.js';
 import './multiple-select.js';
@@ -41,6 +41,8 @@ const styles = css`
  * next, flag for review, a review screen, and submit after a confirmation. Answers go through the
  * durable answer queue (answer-queue.ts): stored on the device first, sent in order, retried until
  * the server has them; submit waits until every answer is sent.
+ * An adaptive test (`attempt.adaptive`) comes one part at a time: "Finish this part" sends the part's answers
+ * (waiting, and saying so, while offline), then the next part replaces this one, or the results arrive.
  *
  * @tag gl-test-runner
  * @property attempt - the AttemptView from POST /api/attempts.
@@ -66,7 +68,10 @@ export class GlTestRunner extends LitElement {
     phase: { state: true },
     error: { state: true },
     readAloud: { state: true },
+    partNotice: { state: true },
   };
+  /** Said (politely) when the next part of an adaptive test has arrived. */
+  partNotice = '';
   attempt?: AttemptView;
   client?: AttemptClient;
   receivedAt = Date.now();
@@ -190,11 +195,12 @@ export class GlTestRunner extends LitElement {
         // Closed (409: time over or already submitted) still lets the server hand back results.
         if (!(err instanceof QueueStopped) || !this.queue.status().closed) throw err;
       }
-      let results: ResultView | undefined;
-      for (let tries = 1; !results; tries++) {
+      let outcome: PartOutcome | undefined;
+      for (let tries = 1; !outcome; tries++) {
         this.phase = 'submitting';
         try {
-          results = await this.client.submit(a.id);
+          // An adaptive part's submit is safe to repeat: a retry after a lost answer gets the same next part.
+          outcome = a.adaptive ? await this.client.submitPart(a.id, a.adaptive.part) : { results: await this.client.submit(a.id) };
         } catch (err) {
           if (!isTransient(err)) throw err;
           this.phase = 'waiting';
@@ -205,6 +211,11 @@ export class GlTestRunner extends LitElement {
         }
       }
       this.queue.forget();
+      if (!outcome.results) {
+        this.nextPart(outcome.attempt);
+        return;
+      }
+      const results = outcome.results;
       this.dispatchEvent(new CustomEvent<{ results: ResultView }>('gl-submitted', { detail: { results }, bubbles: true, composed: true }));
     } catch (err) {
       this.phase = 'idle';
@@ -212,6 +223,16 @@ export class GlTestRunner extends LitElement {
       const halted = this.queue.status().halted;
       this.error = halted ? this.t('halted', { detail: halted }) : this.t('submitFailed', { detail: (err as Error).message });
     }
+  }
+
+  /** The next part of an adaptive test: its questions replace the finished ones (a new answer queue opens for them). */
+  private nextPart(next: AttemptView) {
+    this.submitting = false;
+    this.phase = 'idle';
+    this.view = 'item';
+    this.partNotice = next.adaptive ? this.t('partReady', { part: next.adaptive.part }) : '';
+    this.attempt = next;
+    this.moveFocus = true;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -249,7 +270,9 @@ export class GlTestRunner extends LitElement {
     const last = this.index === total - 1;
     const flagged = this.flags.includes(item.position);
     return html`<section part="question" aria-labelledby="question">
-      <h2 id="question" tabindex="-1">${this.t('questionOf', { n: this.index + 1, total })}</h2>
+      <h2 id="question" tabindex="-1">${this.attempt?.adaptive
+        ? this.t('partQuestionOf', { part: this.attempt.adaptive.part, n: this.index + 1, total })
+        : this.t('questionOf', { n: this.index + 1, total })}</h2>
       <div class="progress" aria-hidden="true"><span style=${`width: ${((this.index + 1) / total) * 100}%`}></span></div>
       <gl-read-aloud .item=${item} ?enabled=${this.readAloud} locale=${this.locale}
         @gl-read-aloud-change=${(e: CustomEvent<{ enabled: boolean }>) => { this.readAloud = e.detail.enabled; }}></gl-read-aloud>
@@ -273,15 +296,19 @@ export class GlTestRunner extends LitElement {
     const answered = new Set(this.items.filter((it) => isAnswered(this.answers.get(it.position))).map((it) => it.position));
     const unanswered = this.items.length - answered.size;
     const s = this.queueStatus;
+    const part = a.adaptive;
+    const offlineText = part ? this.t('finishOffline') : this.t('submitOffline');
+    const sendingText = part ? this.t('finishingPart') : this.t('submitting');
     const phaseText = this.phase === 'time-up' ? this.t('timeUp')
-      : this.phase === 'draining' ? (s?.offline || !navigator.onLine ? this.t('submitOffline') : this.t('sendingLast'))
-      : this.phase === 'waiting' ? (navigator.onLine ? this.t('submitting') : this.t('submitOffline'))
-      : this.phase === 'submitting' ? this.t('submitting') : '';
+      : this.phase === 'draining' ? (s?.offline || !navigator.onLine ? offlineText : this.t('sendingLast'))
+      : this.phase === 'waiting' ? (navigator.onLine ? sendingText : offlineText)
+      : this.phase === 'submitting' ? sendingText : this.partNotice;
     const notice = this.error || (s?.closed ? this.t('closed', { detail: s.closed }) : s?.halted ? this.t('halted', { detail: s.halted }) : '');
     const deadline = deviceDeadline(a.deadline, a.serverTime, this.receivedAt);
     return html`
       ${a.preview ? html`<p class="preview">${this.t('preview')}</p>` : null}
       <div class="bar">
+        ${part ? html`<p>${this.t('partOf', { part: part.part, max: part.maxParts })}</p>` : null}
         <p>${this.t('answeredOf', { n: answered.size, total: this.items.length })}</p>
         ${deadline ? html`<gl-time-remaining .deadline=${deadline} locale=${this.locale} @gl-time-up=${() => void this.submit({ timeUp: true })}></gl-time-remaining>` : null}
         <gl-save-status state=${this.saveState()} .pending=${s?.pending ?? 0} locale=${this.locale}></gl-save-status>
@@ -290,19 +317,20 @@ export class GlTestRunner extends LitElement {
       <div role="alert" class="notice">${notice}</div>
       <p role="status" class="phase">${phaseText}</p>
       ${this.view === 'review'
-        ? html`<gl-review .total=${this.items.length} .answered=${answered} .flags=${this.flags} locale=${this.locale} ?busy=${this.phase !== 'idle'}
+        ? html`<gl-review .total=${this.items.length} .positions=${this.items.map((it) => it.position)} .finishPart=${!!part}
+            .answered=${answered} .flags=${this.flags} locale=${this.locale} ?busy=${this.phase !== 'idle'}
             @gl-go-to=${(e: CustomEvent<{ position: number }>) => this.go(this.items.findIndex((it) => it.position === e.detail.position))}
             @gl-submit-request=${(e: Event) => this.confirmSubmit(e.composedPath()[0] as Element)}></gl-review>`
         : item ? this.renderItem(item) : null}
       <dialog aria-labelledby="confirm-title" aria-describedby="confirm-body">
-        <h2 id="confirm-title">${this.t('confirmTitle')}</h2>
+        <h2 id="confirm-title">${this.t(part ? 'finishPartTitle' : 'confirmTitle')}</h2>
         <div id="confirm-body">
           ${unanswered ? html`<p>${this.t('confirmUnanswered', { n: unanswered })}</p>` : null}
-          <p>${this.t('confirmBody')}</p>
+          <p>${this.t(part ? 'finishPartBody' : 'confirmBody')}</p>
         </div>
         <div class="actions">
           <button type="button" @click=${() => this.closeDialog()}>${this.t('cancel')}</button>
-          <button type="button" class="primary" @click=${() => void this.submit()}>${this.t('confirmSubmit')}</button>
+          <button type="button" class="primary" @click=${() => void this.submit()}>${this.t(part ? 'finishPart' : 'confirmSubmit')}</button>
         </div>
       </dialog>`;
   }

@@ -22,6 +22,8 @@ export interface AttemptView {
   deadline: string | null;
   serverTime: string;
   readAloud: boolean;
+  /** Adaptive tests: the open part; `items` are its questions. */
+  adaptive?: { part: number; maxParts: number };
 }
 
 export type MasteryLevel = 'not-yet' | 'almost' | 'got-it';
@@ -34,7 +36,14 @@ export interface ResultView {
   submittedAt: string;
   standards: { code: string; description: string; correct: number; total: number; level: MasteryLevel; nextStep: string }[];
   items?: { position: number; correct: boolean; response: ResponseValue | null; correctAnswer: unknown; explanation?: string }[];
+  /** The one ability scale (fixed and adaptive tests). */
+  scale?: { score: number; se: number; range: [number, number]; standards: { code: string; pMastery: number }[] };
+  /** Adaptive tests: the score counts skills mastered; how many parts and questions were given. */
+  adaptive?: { parts: number; items: number };
 }
+
+/** What finishing a part of an adaptive test gives: the next part, or the results when the test is over. */
+export type PartOutcome = { attempt: AttemptView; results?: undefined } | { results: ResultView; attempt?: undefined };
 
 /** Detail of `gl-answer`: `commit` false while the student is still typing (send after a pause). */
 export interface AnswerDetail { value: ResponseValue; commit: boolean }

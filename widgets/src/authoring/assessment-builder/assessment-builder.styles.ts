@@ -11,4 +11,6 @@ export const assessmentBuilderStyles = css`
   .uneven { color: var(--gl-warn, #8a5a00); font-weight: 600; }
   .uneven::before { content: '⚠ '; }
   .created li { margin: .25rem 0; }
+  .plan-notes { border-left: 4px solid var(--gl-warn, #8a5a00); padding: .25rem .75rem; margin: .75rem 0; }
+  .plan-notes h3 { margin: .25rem 0; color: var(--gl-warn, #8a5a00); }
 `;

@@ -11,6 +11,7 @@ import { assessable, gradeLabel, gradesOf, loadStandards } from '../standards.js
 import { authoringTranslator, KIND_LABEL, type AuthoringTranslate } from '../strings.js';
 import { formStyles } from '../styles.js';
 import type { AssessmentDetail, AssessmentSummary, StandardView } from '../types.js';
+import type { PlanNote } from '../../../../server/adaptive/plan-notes.js';
 import { assessmentBuilderStyles } from './assessment-builder.styles.js';
 import {
   combineDifficulty, emptyBuilderForm, fieldForAssessmentPath, MAX_ITEMS_PER_STANDARD, newRow, toNewAssessment, validateBuilder,
@@ -41,6 +42,7 @@ export class GlAssessmentBuilder extends LitElement {
     saving: { state: true },
     created: { state: true },
     details: { state: true },
+    planNotes: { state: true },
   };
   api?: Api;
   locale = 'en';
@@ -53,6 +55,8 @@ export class GlAssessmentBuilder extends LitElement {
   saving = false;
   created: AssessmentSummary[] = [];
   details: AssessmentDetail[] = [];
+  /** An adaptive assessment's plan notes from the save (what the bank could not fill as wanted). */
+  planNotes: PlanNote[] = [];
   private t: AuthoringTranslate = authoringTranslator('en');
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -70,6 +74,7 @@ export class GlAssessmentBuilder extends LitElement {
     this.form = emptyBuilderForm(this.form.grade);
     this.created = [];
     this.details = [];
+    this.planNotes = [];
     this.showErrors = false;
     this.serverErrors = [];
     this.reasons = [];
@@ -103,7 +108,8 @@ export class GlAssessmentBuilder extends LitElement {
     if (validateBuilder(this.form).length) return this.focusSummary();
     this.saving = true;
     try {
-      const { assessments } = await this.api.post<{ assessments: AssessmentSummary[] }>('/assessments', toNewAssessment(this.form));
+      const { assessments, planNotes } = await this.api.post<{ assessments: AssessmentSummary[]; planNotes?: PlanNote[] }>('/assessments', toNewAssessment(this.form));
+      this.planNotes = planNotes ?? [];
       this.created = assessments;
       this.details = await Promise.all(assessments.map((a) => this.api!.get<AssessmentDetail>(`/assessments/${encodeURIComponent(a.id)}`))).catch(() => []);
       this.showErrors = false;
@@ -206,6 +212,26 @@ export class GlAssessmentBuilder extends LitElement {
     });
   }
 
+  private noteText(n: PlanNote): string {
+    const t = this.t;
+    switch (n.kind) {
+      case 'few-routing-modules': return t('planNoteFewRouting', { standard: n.standard, count: n.count, wanted: n.wanted });
+      case 'items-left-out': return t('planNoteLeftOut', { standard: n.standard, count: n.count, size: n.moduleItems });
+      default: return n.message;
+    }
+  }
+
+  /** The plan's notes as a warning list, announced with the report (the save worked; these are advice). */
+  private renderPlanNotes() {
+    const t = this.t;
+    if (!this.planNotes.length) return nothing;
+    return html`<div class="plan-notes" role="status" aria-labelledby="plan-notes-h">
+      <h3 id="plan-notes-h"><span aria-hidden="true">⚠ </span>${t('planNotesTitle')}</h3>
+      <p class="hint">${t('planNotesHint')}</p>
+      <ul>${this.planNotes.map((n) => html`<li>${this.noteText(n)}</li>`)}</ul>
+    </div>`;
+  }
+
   private renderReport(): TemplateResult {
     const t = this.t;
     const report = combineDifficulty(this.details);
@@ -214,6 +240,7 @@ export class GlAssessmentBuilder extends LitElement {
     return html`<section class="report" aria-labelledby="report-h">
       <h2 id="report-h" tabindex="-1">${t('builtTitle', { count: this.created.length })}</h2>
       <ul class="created">${this.created.map((a) => html`<li><strong>${a.title}</strong> — ${t(KIND_LABEL[a.kind])}, ${t('itemCount', { count: a.itemCount })}</li>`)}</ul>
+      ${this.renderPlanNotes()}
       ${report.rows.length ? html`
         <h3>${t('difficultyReportTitle')}</h3>
         <p class="hint">${pair ? t('difficultyReportHintPair') : t('difficultyReportHint')}</p>
@@ -288,6 +315,9 @@ export class GlAssessmentBuilder extends LitElement {
         </div>
         <label class="check"><input type="checkbox" id="a-show" .checked=${live(f.showCorrect)}
           @change=${(e: Event) => this.set({ showCorrect: (e.target as HTMLInputElement).checked })}>${t('showCorrectAnswers')}</label>
+        <label class="check"><input type="checkbox" id="a-adaptive" .checked=${live(!!f.adaptive)} aria-describedby="a-adaptive-hint"
+          @change=${(e: Event) => this.set({ adaptive: (e.target as HTMLInputElement).checked })}>${t('adaptiveMode')}</label>
+        <p class="hint" id="a-adaptive-hint">${t('adaptiveModeHint')}</p>
       </fieldset>
       <div class="actions"><button type="submit" class="primary" ?disabled=${this.saving}>${this.saving ? t('building') : t('buildAssessment')}</button></div>
     </form>`;

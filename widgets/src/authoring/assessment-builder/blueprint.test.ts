@@ -24,6 +24,11 @@ describe('assessment builder form', () => {
     expect(toNewAssessment(form()).settings?.timeLimitMinutes).toBeNull();
   });
 
+  it('asks for an adaptive test only when the author ticks Adaptive', () => {
+    expect(toNewAssessment({ ...form(), adaptive: true }).settings).toMatchObject({ mode: 'adaptive' });
+    expect(toNewAssessment(form()).settings).not.toHaveProperty('mode');
+  });
+
   it('names the field of every problem', () => {
     expect(validateBuilder(form())).toEqual([]);
     const f = form();

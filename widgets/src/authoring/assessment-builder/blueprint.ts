@@ -16,6 +16,8 @@ export interface BuilderForm {
   attempts: string;
   timeLimit: string;
   showCorrect: boolean;
+  /** Multistage adaptive delivery (docs/adaptive.md) instead of fixed forms. */
+  adaptive?: boolean;
 }
 
 export interface FormProblem { field: string; key: AuthoringKey; vars?: Record<string, string | number> }
@@ -57,6 +59,7 @@ export function toNewAssessment(f: BuilderForm): NewAssessment {
       attemptsAllowed: Number(f.attempts),
       timeLimitMinutes: f.timeLimit.trim() ? Number(f.timeLimit) : null,
       showCorrectAnswers: f.showCorrect,
+      ...(f.adaptive ? { mode: 'adaptive' as const } : {}),
     },
   };
 }

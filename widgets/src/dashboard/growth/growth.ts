@@ -1,12 +1,12 @@
 // Pre→post growth in plain words: the class's average change with its confidence interval, how big that change
-// is, who moved up a level, which standards did not grow (and why), then each student's before and after per
-// standard, and who has taken only one of the two tests.
+// is, who moved up a level, the change on the one ability scale (the fair comparison when a test is adaptive), which
+// standards did not grow (and why), then each student's before and after per standard, and who took only one test.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { decimal, effectWord, percent, points } from '../format.js';
+import { decimal, effectWord, percent, points, scaleChange, scalePoints } from '../format.js';
 import { levelBadge } from '../levels.js';
 import { dashboardStyles } from '../styles.js';
 import { dashboardTranslator, type DashboardKey, type DashboardTranslate } from '../strings.js';
-import type { GainSummary, GrowthView, NotGrowingReason } from '../types.js';
+import type { GainSummary, GrowthView, NotGrowingReason, ScaleGrowth } from '../types.js';
 import { growthStyles } from './growth.styles.js';
 
 const REASON: Record<NotGrowingReason, DashboardKey> = {
@@ -54,6 +54,32 @@ export class GlGrowth extends LitElement {
     </ul>`;
   }
 
+  /**
+   * Growth on the one ability scale, in sentences: the fair comparison when the pre-test and the post-test differ in
+   * design (an adaptive test gives stronger students harder questions, so its percent correct is not comparable).
+   */
+  private scaleSummary(s: ScaleGrowth | undefined, confidence: number) {
+    if (!s) return nothing;
+    const t = this.t;
+    const l = this.locale;
+    const heading = html`<h3>${t('scaleTitle')}</h3><p class="muted">${t('scaleIntro')}</p>`;
+    if (s.students === 0 || s.meanChange === null) return html`${heading}<p>${t('scaleNone')}</p>`;
+    const conf = percent(confidence, l);
+    const moved = Math.round(s.meanChange);
+    const change = scalePoints(Math.abs(s.meanChange), l);
+    const iv = s.changeInterval.value;
+    const way = moved > 0 ? 'Up' : moved < 0 ? 'Down' : 'Same';
+    const headline = iv
+      ? t(`scale${way}` as DashboardKey, { change, conf, low: scalePoints(iv[0], l), high: scalePoints(iv[1], l) })
+      : t(`scale${way}NoRange` as DashboardKey, { change });
+    const range = !iv ? null : iv[0] > 0 ? t('scaleRangeAbove') : iv[1] < 0 ? t('scaleRangeBelow') : t('scaleRangeIncludesZero');
+    return html`${heading}<ul class="sentences scale-summary">
+      <li><strong>${headline}</strong>${range ? html` ${range}` : nothing}</li>
+      <li>${t('scaleMeans', { before: scalePoints(s.meanPre, l), after: scalePoints(s.meanPost, l) })}</li>
+      <li>${t('scaleStudents', { n: s.students })}</li>
+    </ul>`;
+  }
+
   private open(personId: string): void {
     this.dispatchEvent(new CustomEvent('gl-student-select', { detail: { personId }, bubbles: true, composed: true }));
   }
@@ -65,11 +91,13 @@ export class GlGrowth extends LitElement {
     const l = this.locale;
     const conf = percent(g.confidence, l);
     const codes = g.standards.map((s) => s.code);
+    const hasScale = g.students.some((s) => s.scale);
     return html`<section aria-labelledby="growth-h">
       <h2 id="growth-h">${t('growthTitle')}</h2>
       <p class="muted">${t('growthFrom', { pre: g.pre.title, post: g.post.title })}</p>
       <h3>${t('growthClass')}</h3>
       ${this.summary(g.overall, g.confidence)}
+      ${this.scaleSummary(g.scale, g.confidence)}
 
       <div class="scroll" tabindex="0" role="region" aria-labelledby="by-standard-caption">
         <table>
@@ -99,6 +127,7 @@ export class GlGrowth extends LitElement {
           <thead><tr>
             <th scope="col">${t('studentColumn')}</th>
             ${codes.map((c) => html`<th scope="col">${c}</th>`)}
+            ${hasScale ? html`<th scope="col" class="num">${t('scaleColumn')}</th>` : nothing}
             <th scope="col" class="num">${t('overallColumn')}</th>
           </tr></thead>
           <tbody>${g.students.map((s) => html`<tr>
@@ -111,6 +140,7 @@ export class GlGrowth extends LitElement {
                 <span class="detail">${t('beforeAfterChange', { before: percent(x.pre.score, l), after: percent(x.post.score, l), change: points(x.change, l) })}</span>
               </td>`;
             })}
+            ${hasScale ? html`<td class="num">${s.scale ? t('beforeAfterChange', { before: scalePoints(s.scale.pre, l), after: scalePoints(s.scale.post, l), change: scaleChange(s.scale.change, l) }) : '—'}</td>` : nothing}
             <td class="num">${t('beforeAfterChange', { before: percent(s.pre.score, l), after: percent(s.post.score, l), change: points(s.change, l) })}</td>
           </tr>`)}</tbody>
         </table>

@@ -1,6 +1,7 @@
 // Item analysis: per question, the share of students who got it right and, for choice questions, how many picked
 // each choice — with the misconception the item's author ties to each wrong choice — so a teacher sees not just
-// who is wrong but what they are thinking. Typed answers show the most common wrong ones.
+// who is wrong but what they are thinking. Typed answers show the most common wrong ones. On an adaptive test each
+// question says how many students were given it, since each student got different ones.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { dashboardStyles } from '../styles.js';
 import { dashboardTranslator, type DashboardTranslate } from '../strings.js';
@@ -12,14 +13,16 @@ import { itemAnalysisStyles } from './item-analysis.styles.js';
  *
  * @property items - `ItemStat[]`.
  * @property students - how many students' attempts are counted.
+ * @property design - "fixed" | "adaptive": on an adaptive test each question counts only the students given it.
  * @property locale - "en" | "es".
  * @cssprop --gl-ok, --gl-accent, --gl-border, --gl-surface
  */
 export class GlItemAnalysis extends LitElement {
   static override styles = [...dashboardStyles, itemAnalysisStyles];
-  static override properties = { items: { attribute: false }, students: { type: Number }, locale: { type: String } };
+  static override properties = { items: { attribute: false }, students: { type: Number }, design: { type: String }, locale: { type: String } };
   items: ItemStat[] = [];
   students = 0;
+  design: 'fixed' | 'adaptive' = 'fixed';
   locale = 'en';
   private t: DashboardTranslate = dashboardTranslator('en');
 
@@ -33,12 +36,14 @@ export class GlItemAnalysis extends LitElement {
 
   protected override render() {
     const t = this.t;
+    const adaptive = this.design === 'adaptive';
     return html`<section aria-labelledby="items-h">
       <h2 id="items-h">${t('itemsTitle')}</h2>
-      <p>${this.students ? t('itemsIntro', { n: this.students }) : t('itemsNone')}</p>
+      <p>${!this.students ? t('itemsNone') : adaptive ? t('itemsIntroAdaptive', { n: this.students }) : t('itemsIntro', { n: this.students })}</p>
       <ol class="plain items">${this.items.map((it) => html`<li>
         <h3 id=${`q-${it.position}`}>${t('questionN', { n: it.position })}: ${it.title}</h3>
         <p><span class="muted">${it.standard}</span> ·
+          ${adaptive ? html`${t('givenTo', { n: it.students, total: this.students })} ·` : nothing}
           <strong>${it.percentCorrect === null ? t('noAnswersYet') : t('percentCorrect', { percent: this.pct(it.percentCorrect), correct: it.correct, total: it.students })}</strong>
           ${it.omitted ? html` · ${t('omitted', { n: it.omitted })}` : nothing}
           ${it.meanScorePercent !== null && it.meanScorePercent !== it.percentCorrect ? html` · ${t('meanScore', { percent: this.pct(it.meanScorePercent) })}` : nothing}</p>

@@ -1,8 +1,9 @@
 // One student's sitting, question by question: what they answered, right or wrong, the right answer, and the
-// misconception a wrong choice signals; with their mastery per standard and their growth. Loads itself.
+// misconception a wrong choice signals; with their mastery per standard and their growth. An adaptive attempt shows
+// its scale score, the chance of mastery per standard and one table per part, with only the questions given. Loads itself.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { Api } from '../../shared/api.js';
-import { percent, points } from '../format.js';
+import { percent, points, scalePoints } from '../format.js';
 import { levelBadge } from '../levels.js';
 import { dashboardStyles } from '../styles.js';
 import { dashboardTranslator, type DashboardKey, type DashboardTranslate } from '../strings.js';
@@ -67,6 +68,43 @@ export class GlStudentDrilldown extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('h2')?.focus();
   }
 
+  /** One table of answers: the whole test, or one part of an adaptive test. */
+  private answersTable(items: NonNullable<DrilldownView['attempt']>['items'], id: string, caption: string) {
+    const t = this.t;
+    return html`<div class="scroll" tabindex="0" role="region" aria-labelledby=${id}><table>
+        <caption id=${id}>${caption}</caption>
+        <thead><tr>
+          <th scope="col">${t('questionColumn')}</th><th scope="col">${t('standardColumn')}</th><th scope="col">${t('answerColumn')}</th>
+          <th scope="col">${t('resultColumn')}</th><th scope="col">${t('correctAnswerColumn')}</th><th scope="col">${t('misconceptionColumn')}</th>
+        </tr></thead>
+        <tbody>${items.map((i) => html`<tr>
+          <th scope="row">${t('questionN', { n: i.position })}: <span class="title">${i.title}</span></th>
+          <td>${i.standard}</td>
+          <td>${i.answered ? i.response : html`<span class="muted">${t('noAnswer')}</span>`}</td>
+          <td>${i.correct ? html`<span class="good"><span aria-hidden="true">✓ </span>${t('correct')}</span>`
+            : html`<span class="bad"><span aria-hidden="true">✕ </span>${t('incorrect')}</span>`}</td>
+          <td>${i.correct ? '' : i.correctAnswer}</td>
+          <td>${i.misconceptions.join(' ')}</td>
+        </tr>`)}</tbody>
+      </table></div>`;
+  }
+
+  /** An adaptive attempt: its scale score, the chance of mastery per standard, then its parts in the order given. */
+  private adaptiveAnswers(d: DrilldownView) {
+    const t = this.t;
+    const l = this.locale;
+    const a = d.attempt!;
+    const parts = a.parts ?? [];
+    const name = d.student.displayName;
+    return html`
+      <h3>${t('onThisTest')}</h3>
+      ${a.scale ? html`<p>${t('scaleScoreLine', { score: scalePoints(a.scale.score, l), se: scalePoints(a.scale.se, l) })}
+        ${a.scale.extreme === 'ceiling' ? t('scaleCeiling') : a.scale.extreme === 'floor' ? t('scaleFloor') : nothing}</p>` : nothing}
+      <ul class="plain">${a.standards.map((s) => html`<li>${t('standardChance', { code: s.code, p: percent(s.pMastery ?? null, l), correct: s.correct, total: s.total })}</li>`)}</ul>
+      <p>${t('partsIntro', { name, n: parts.length })}</p>
+      ${parts.map((p) => this.answersTable(a.items.filter((i) => i.part === p.part), `answers-part-${p.part}`, t('partCaption', { part: p.part, name })))}`;
+  }
+
   private close(): void {
     this.dispatchEvent(new CustomEvent('gl-drilldown-close', { bubbles: true, composed: true }));
   }
@@ -82,7 +120,8 @@ export class GlStudentDrilldown extends LitElement {
     return html`<section aria-labelledby="student-h">
       ${back}
       <h2 id="student-h" tabindex="-1">${t('drilldownTitle', { name: d.student.displayName })}</h2>
-      <p>${a ? t('statusSubmittedScore', { score: a.score, max: a.maxScore, percent: a.percent }) : t(STATUS[d.status])}</p>
+      <p>${!a ? t(STATUS[d.status]) : a.design === 'adaptive' ? t('statusSubmittedAdaptive', { score: a.score, max: a.maxScore })
+        : t('statusSubmittedScore', { score: a.score, max: a.maxScore, percent: a.percent })}</p>
 
       <h3>${t('masteryNow')}</h3>
       <ul class="plain mastery">${this.standards.map((s) => {
@@ -91,22 +130,10 @@ export class GlStudentDrilldown extends LitElement {
           ${g ? html`<span class="muted">${t('beforeAfterChange', { before: percent(g.pre.score, l), after: percent(g.post.score, l), change: points(g.change, l) })}</span>` : nothing}</li>`;
       })}</ul>
 
-      ${a ? html`<div class="scroll" tabindex="0" role="region" aria-labelledby="answers-caption"><table>
-        <caption id="answers-caption">${t('answersCaption', { name: d.student.displayName })}</caption>
-        <thead><tr>
-          <th scope="col">${t('questionColumn')}</th><th scope="col">${t('standardColumn')}</th><th scope="col">${t('answerColumn')}</th>
-          <th scope="col">${t('resultColumn')}</th><th scope="col">${t('correctAnswerColumn')}</th><th scope="col">${t('misconceptionColumn')}</th>
-        </tr></thead>
-        <tbody>${a.items.map((i) => html`<tr>
-          <th scope="row">${t('questionN', { n: i.position })}: <span class="title">${i.title}</span></th>
-          <td>${i.standard}</td>
-          <td>${i.answered ? i.response : html`<span class="muted">${t('noAnswer')}</span>`}</td>
-          <td>${i.correct ? html`<span class="good"><span aria-hidden="true">✓ </span>${t('correct')}</span>`
-            : html`<span class="bad"><span aria-hidden="true">✕ </span>${t('incorrect')}</span>`}</td>
-          <td>${i.correct ? '' : i.correctAnswer}</td>
-          <td>${i.misconceptions.join(' ')}</td>
-        </tr>`)}</tbody>
-      </table></div>` : html`<p>${t('noAttemptYet')}</p>`}
+      ${!a ? html`<p>${t('noAttemptYet')}</p>`
+        : a.design === 'adaptive' && a.parts?.length ? this.adaptiveAnswers(d)
+        : html`${a.scale ? html`<p>${t('scaleScoreLine', { score: scalePoints(a.scale.score, l), se: scalePoints(a.scale.se, l) })}</p>` : nothing}
+          ${this.answersTable(a.items, 'answers-caption', t('answersCaption', { name: d.student.displayName }))}`}
     </section>`;
   }
 }

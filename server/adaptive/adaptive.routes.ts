@@ -1,0 +1,31 @@
+// The adaptive test's one route of its own: submit the open part. Everything else (start, resume, save answers,
+// results) goes through the delivery routes, which branch for adaptive attempts (docs/api.md, "Adaptive tests").
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { requireSession, type SessionIssuer } from '../auth/session.js';
+import { deliverySettings, getAttempt, getResults } from '../delivery/attempt.service.js';
+import { isClosed } from '../delivery/timing.js';
+import { parseInput } from '../http/validate.js';
+import { submitPart } from './adaptive-delivery.js';
+
+const PartParam = z.coerce.number().int().min(1).max(1000);
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+const handle = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => { fn(req, res).catch(next); };
+
+export function adaptiveRoutes(deps: { sessions: SessionIssuer }): express.Router {
+  const r = express.Router();
+  const anyone = requireSession(deps.sessions);
+  /**
+   * Submits part N. Answers `{ attempt }` (the next part, as GET /attempts/:id) or `{ results }` when the test is over;
+   * a retry of an already submitted part answers the same, without routing again.
+   */
+  r.post('/attempts/:id/parts/:part/submit', anyone, handle(async (req, res) => {
+    const part = parseInput(PartParam, req.params.part, 'part number');
+    const late = (a: { status: string; deadline?: Date | null }) => a.status === 'in-progress' && isClosed(a.deadline ?? null, new Date(), deliverySettings.graceSeconds);
+    const a = await submitPart(req.session!, req.params.id!, part, late);
+    if (a.status === 'submitted') res.json({ results: await getResults(req.session!, req.params.id!) });
+    else res.json({ attempt: await getAttempt(req.session!, req.params.id!) });
+  }));
+  return r;
+}
