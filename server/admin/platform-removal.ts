@@ -60,6 +60,11 @@ export async function removePlatform(lti: Pick<LtiService, 'deletePlatform'>, is
     const r = await mongoose.model(model).collection.deleteMany(filter);
     if (r.deletedCount) deleted[mongoose.model(model).collection.collectionName] = r.deletedCount;
   }
+  // Per-LMS settings kept by platform id (e.g. the grade progress setting).
+  if (mongoose.modelNames().includes('GradePlatformSettings')) {
+    const r = await mongoose.model('GradePlatformSettings').collection.deleteOne({ _id: String(platform._id) } as Record<string, unknown>);
+    if (r.deletedCount) deleted[mongoose.model('GradePlatformSettings').collection.collectionName] = r.deletedCount;
+  }
   await forgetPlatformServices(String(platform._id));
   const t = await TenantModel.deleteMany({ platformId: platform._id });
   if (t.deletedCount) deleted[TenantModel.collection.collectionName] = t.deletedCount;

@@ -30,6 +30,8 @@ export interface LineItemQuery {
   lineItemsUrl: string;
   resourceLinkId: string;
   resourceId?: string;
+  /** Several columns share the tag (one per standard): the resourceId tells them apart. */
+  matchResourceId?: boolean;
   tag: string;
   label: string;
   scoreMaximum: number;
@@ -79,13 +81,15 @@ export async function findOrCreateLineItem(tenantId: string, q: LineItemQuery, o
   const first = new URL(q.lineItemsUrl);
   first.searchParams.set('resource_link_id', q.resourceLinkId);
   first.searchParams.set('tag', q.tag);
+  if (q.matchResourceId && q.resourceId) first.searchParams.set('resource_id', q.resourceId);
   first.searchParams.set('limit', '100');
   let next: string | undefined = first.toString();
   for (let page = 0; next && page < MAX_LINE_ITEM_PAGES; page++) {
     const res = await agsFetch(tenantId, scopes, next, { method: 'GET', headers: { accept: AGS_MEDIA.lineItemContainer } }, opts);
     const items = asLineItems(await readJson(res));
     // Some LMSs ignore the filters: check them ourselves.
-    const found = items.find((li) => li.resourceLinkId === q.resourceLinkId && li.tag === q.tag && typeof li.id === 'string');
+    const found = items.find((li) => li.resourceLinkId === q.resourceLinkId && li.tag === q.tag && typeof li.id === 'string'
+      && (!q.matchResourceId || li.resourceId === q.resourceId));
     if (found) return { id: found.id as string, created: false };
     next = nextLink(res.headers.get('link'), first.origin);
   }

@@ -4,11 +4,11 @@
 import mongoose from 'mongoose';
 import type { LaunchContext } from '../auth/session.js';
 import { getPerson } from '../courses/course.service.js';
-import { onAttemptSubmitted, type SubmittedAttempt } from '../delivery/events.js';
+import type { SubmittedAttempt } from '../delivery/events.js';
 import { InvalidInput, NotFound } from '../http/problem.js';
 import { getCoursePlacement } from '../placements/placement.service.js';
 import { getTenantRegistration } from '../tenants/tenant.service.js';
-import { GradeOutboxModel, NO_LEASE, outboxKey, type GradeOutboxDoc, type OutboxStatus } from './outbox.model.js';
+import { GradeOutboxModel, LEGACY_OUTBOX_INDEX, NO_LEASE, outboxKey, type GradeOutboxDoc, type OutboxStatus } from './outbox.model.js';
 
 export interface ScoreToQueue {
   tenantId: string;
@@ -23,6 +23,20 @@ export interface ScoreToQueue {
   comment?: string;
   activityProgress?: 'Started' | 'InProgress' | 'Submitted' | 'Completed';
   gradingProgress?: 'FullyGraded' | 'Pending' | 'PendingManual';
+  /** A per-standard mastery score (its own record and gradebook column); absent for the activity's score. */
+  standard?: string;
+}
+
+/** A progress report while the student works: no score, so the LMS shows the activity as under way. */
+export interface ProgressToQueue {
+  tenantId: string;
+  courseId: string;
+  placementId: string;
+  personId: string;
+  attemptId: string;
+  activityProgress: 'Started' | 'InProgress';
+  /** When the student started, or saved the answer that made it InProgress. */
+  timestamp: Date;
 }
 
 export type QueueOutcome = 'queued' | 'kept-newer';
@@ -114,13 +128,22 @@ export function meets(doc: Record<string, unknown>, conditions: Conditions): boo
   });
 }
 
-/** A score ready to store: ids resolved, the LMS user id known. */
-interface OutboxEntry extends ScoreToQueue { platformId: string; lmsUserId: string }
+/** A score (or progress report: no score) ready to store: ids resolved, the LMS user id known. */
+interface OutboxEntry extends Omit<ScoreToQueue, 'scoreGiven' | 'scoreMaximum' | 'activityProgress' | 'gradingProgress'> {
+  platformId: string;
+  lmsUserId: string;
+  scoreGiven: number | null;
+  scoreMaximum: number | null;
+  activityProgress?: ScoreToQueue['activityProgress'];
+  gradingProgress?: ScoreToQueue['gradingProgress'] | 'NotReady';
+}
+
+const isProgress = (e: OutboxEntry) => e.activityProgress === 'Started' || e.activityProgress === 'InProgress';
 
 function entryFields(e: OutboxEntry, now: Date) {
   return {
     platformId: e.platformId, courseId: oid(e.courseId), lmsUserId: e.lmsUserId, attemptId: e.attemptId,
-    scoreGiven: e.scoreGiven, scoreMaximum: e.scoreMaximum, timestamp: e.timestamp,
+    scoreGiven: e.scoreGiven, scoreMaximum: e.scoreMaximum, standard: e.standard ?? null, timestamp: e.timestamp,
     activityProgress: e.activityProgress ?? 'Completed', gradingProgress: e.gradingProgress ?? 'FullyGraded',
     comment: (e.comment ?? '').slice(0, 1000),
     status: 'pending', tries: 0, nextTryAt: now, lastError: null, lastStatus: null, sentAt: null, updatedAt: now,
@@ -136,13 +159,16 @@ function checkScore(s: ScoreToQueue): void {
 /**
  * Replaces the stored score only when it is older, so a late or repeated older score never replaces a
  * newer one; creates the record when there is none. An insert that meets a record created meanwhile
- * tries the conditional replace once more: only then is "the stored one is newer" certain.
+ * tries the conditional replace once more: only then is "the stored one is newer" certain. A progress
+ * report replaces only another progress report: after a Completed score, a retake's Started would blank
+ * the gradebook until the retake is submitted, so the submitted score stays until a newer one replaces it.
  */
 const store = (e: OutboxEntry) => serialWrite(() => storeNow(e));
 async function storeNow(e: OutboxEntry): Promise<QueueOutcome> {
-  const _id = outboxKey(e.tenantId, e.placementId, e.personId);
+  const _id = outboxKey(e.tenantId, e.placementId, e.personId, e.standard);
+  const older = { timestamp: { $lt: e.timestamp }, ...(isProgress(e) ? { activityProgress: { $in: ['Started', 'InProgress'] } } : {}) };
   // The lease is left alone: a send of the older score still in flight finishes first (see settle*).
-  const replaceOlder = () => updateWhere(_id, { timestamp: { $lt: e.timestamp } }, { $set: entryFields(e, new Date()), $inc: { rev: 1 } });
+  const replaceOlder = () => updateWhere(_id, older, { $set: entryFields(e, new Date()), $inc: { rev: 1 } });
   if (await replaceOlder()) return 'queued';
   const now = new Date();
   try {
@@ -161,14 +187,25 @@ function announceQueued(): void {
   for (const listener of queuedListeners) listener();
 }
 
+async function storeFor(s: Pick<ScoreToQueue, 'tenantId' | 'personId'>, entry: (lms: { platformId: string; lmsUserId: string }) => OutboxEntry): Promise<QueueOutcome> {
+  const [person, platformId] = await Promise.all([getPerson(s.tenantId, s.personId), platformOf(s.tenantId)]);
+  if (!person) throw new NotFound('No such student in this tenant.');
+  const outcome = await store(entry({ platformId, lmsUserId: person.sub }));
+  if (outcome === 'queued') announceQueued();
+  return outcome;
+}
+
 /** Stores a submitted score to send (see store for the ordering rule). */
 export async function queueScore(s: ScoreToQueue): Promise<QueueOutcome> {
   checkScore(s);
-  const [person, platformId] = await Promise.all([getPerson(s.tenantId, s.personId), platformOf(s.tenantId)]);
-  if (!person) throw new NotFound('No such student in this tenant.');
-  const outcome = await store({ ...s, platformId, lmsUserId: person.sub });
-  if (outcome === 'queued') announceQueued();
-  return outcome;
+  return storeFor(s, (lms) => ({ ...s, ...lms }));
+}
+
+/** Stores a progress report (Started/InProgress, gradingProgress NotReady, no score) to send. */
+export async function queueProgress(p: ProgressToQueue): Promise<QueueOutcome> {
+  return storeFor(p, (lms) => ({
+    ...p, ...lms, scoreGiven: null, scoreMaximum: null, gradingProgress: 'NotReady', comment: '',
+  }));
 }
 
 /**
@@ -223,8 +260,13 @@ export async function queueSubmittedScore(e: SubmittedAttempt): Promise<void> {
   });
 }
 
-export function registerGradeHooks(): void {
-  if (!onAttemptSubmitted.includes(queueSubmittedScore)) onAttemptSubmitted.push(queueSubmittedScore);
+/**
+ * Databases made before per-standard records have a unique index on (tenant, placement, person) that
+ * would refuse a student's second record. ensureIndexes adds the new index but drops nothing: this does.
+ */
+export async function dropLegacyOutboxIndex(): Promise<void> {
+  const indexes = await GradeOutboxModel.collection.indexes().catch(() => []);
+  if (indexes.some((i) => i.name === LEGACY_OUTBOX_INDEX)) await GradeOutboxModel.collection.dropIndex(LEGACY_OUTBOX_INDEX);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -330,7 +372,7 @@ function viewOf(d: GradeOutboxDoc, displayName: string, now: Date): GradeView {
   const status = d.status === 'sending' && d.leaseUntil.getTime() < now.getTime() ? 'pending' : (d.status as OutboxStatus);
   return {
     student: { id: String(d.personId), displayName },
-    attemptId: d.attemptId, scoreGiven: d.scoreGiven, scoreMaximum: d.scoreMaximum, submittedAt: d.timestamp.toISOString(),
+    attemptId: d.attemptId, scoreGiven: d.scoreGiven ?? 0, scoreMaximum: d.scoreMaximum ?? 0, submittedAt: d.timestamp.toISOString(),
     status, tries: d.tries, lastError: d.lastError ?? null, sentAt: d.sentAt ? d.sentAt.toISOString() : null,
     nextTryAt: status === 'pending' ? d.nextTryAt.toISOString() : null,
   };
@@ -354,7 +396,8 @@ async function requireCoursePlacement(ctx: LaunchContext, placementId: string): 
 /** Grade passback for every student who submitted this activity, by name. Staff of the course only (checked by the route). */
 export async function listPlacementGrades(ctx: LaunchContext, placementId: string): Promise<GradeView[]> {
   await requireCoursePlacement(ctx, placementId);
-  const docs = (await GradeOutboxModel.find({ tenantId: ctx.tenantId, placementId }).lean()) as GradeOutboxDoc[];
+  // The activity's own submitted scores: progress reports and per-standard columns are not a student's grade.
+  const docs = (await GradeOutboxModel.find({ tenantId: ctx.tenantId, placementId, standard: null, activityProgress: 'Completed' }).lean()) as GradeOutboxDoc[];
   const names = await displayNames(ctx.tenantId, docs.map((d) => String(d.personId)));
   const now = new Date();
   return docs
@@ -372,11 +415,11 @@ export async function resendGrade(ctx: LaunchContext, placementId: string, perso
   const now = new Date();
   const id = outboxKey(ctx.tenantId, placementId.toLowerCase(), personId.toLowerCase());
   const requeued = await serialWrite(() => updateWhere(
-    id, { tenantId: oid(ctx.tenantId), status: { $in: ['failed', 'sent'] } },
+    id, { tenantId: oid(ctx.tenantId), activityProgress: 'Completed', status: { $in: ['failed', 'sent'] } },
     { $set: { status: 'pending', tries: 0, nextTryAt: now, lastError: null, lastStatus: null, updatedAt: now }, $inc: { rev: 1 } },
   ));
   const doc = (await GradeOutboxModel.findOne({ _id: id, tenantId: ctx.tenantId }).lean()) as GradeOutboxDoc | null;
-  if (!doc) throw new NotFound('No score for this student in this activity yet.');
+  if (!doc || doc.activityProgress !== 'Completed') throw new NotFound('No score for this student in this activity yet.');
   if (requeued) announceQueued();
   const names = await displayNames(ctx.tenantId, [personId]);
   return viewOf(doc, names.get(personId) ?? '', now);

@@ -5,19 +5,29 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { z } from 'zod';
+import { getAssessment } from '../content/content.service.js';
 import { getCourse } from '../courses/course.service.js';
 import type { Logger } from '../log.js';
 import { SCOPES } from '../lti/registration.js';
 import { getPlacement } from '../placements/placement.service.js';
-import { AgsError, DEFAULT_AGS_TIMEOUT_MS, findOrCreateLineItem, postScore, type AgsScore } from './ags.js';
+import { AgsError, DEFAULT_AGS_TIMEOUT_MS, findOrCreateLineItem, postScore, type AgsScore, type LineItemQuery } from './ags.js';
 import { afterFailure, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
-import { GradeColumnModel, NO_LEASE, type GradeOutboxDoc } from './outbox.model.js';
+import { GradeColumnModel, NO_LEASE, StandardColumnModel, type GradeOutboxDoc } from './outbox.model.js';
 import { claimScore, findDueScores, onScoreQueued, releaseAllLeases, releaseScore, serialWrite, settleFailedTry, settleSent } from './outbox.service.js';
 
 /** The tag Growthline puts on the gradebook columns it creates (deep linking uses the same). */
 export const LINE_ITEM_TAG = 'growthline';
+/** The tag of a per-standard mastery column; its resourceId is the standard's code. */
+export const STANDARD_LINE_ITEM_TAG = 'growthline-standard';
 /** Columns Growthline creates show a percentage, like the ones deep linking creates. */
 const CREATED_COLUMN_MAXIMUM = 100;
+/** A mastery column holds the level: 1 Beginning, 2 Developing, 3 Proficient, 4 Mastered. */
+export const STANDARD_COLUMN_MAXIMUM = 4;
+
+/** The label of a per-standard mastery column, as the gradebook shows it. */
+export function standardColumnLabel(code: string, assessmentTitle: string): string {
+  return `${code} mastery — ${assessmentTitle || 'Growthline'}`;
+}
 /** Due records read per look. */
 const CANDIDATES = 100;
 
@@ -115,6 +125,10 @@ export function startGradeWorkerFromEnv(log: Logger, env: NodeJS.ProcessEnv = pr
 }
 
 type LineItemAnswer = { url: string; ours: boolean } | { busy: true };
+
+/** The fields GradeColumn and StandardColumn share: where the column is, and who is looking for it. */
+interface ColumnFields { _id: mongoose.Types.ObjectId; lineItemUrl: string | null; lockUntil: Date; lockOwner: string | null; updatedAt: Date }
+interface ColumnRecord { model: typeof GradeColumnModel | typeof StandardColumnModel; key: Record<string, unknown> }
 
 export function startGradeWorker(o: GradeWorkerOptions): GradeWorker {
   const s: GradeWorkerSettings = {
@@ -222,7 +236,9 @@ export function startGradeWorker(o: GradeWorkerOptions): GradeWorker {
         return;
       }
       const score: AgsScore = {
-        userId: job.lmsUserId, scoreGiven: job.scoreGiven, scoreMaximum: job.scoreMaximum,
+        userId: job.lmsUserId,
+        // A progress report carries no score at all (AGS: scoreMaximum only beside a scoreGiven).
+        ...(job.scoreGiven !== null && job.scoreGiven !== undefined ? { scoreGiven: job.scoreGiven, scoreMaximum: job.scoreMaximum ?? undefined } : {}),
         activityProgress: job.activityProgress as AgsScore['activityProgress'], gradingProgress: job.gradingProgress as AgsScore['gradingProgress'],
         timestamp: job.timestamp.toISOString(), ...(job.comment ? { comment: job.comment } : {}),
       };
@@ -238,7 +254,8 @@ export function startGradeWorker(o: GradeWorkerOptions): GradeWorker {
       if (!(err instanceof AgsError)) log.warn({ ...ids, err: (err as Error).message }, 'grade delivery failed inside the tool');
       // A column Growthline found or created has gone: forget it, so a resend looks again.
       if (e.status === 404 && lineItem && 'ours' in lineItem && lineItem.ours) {
-        await GradeColumnModel.updateOne({ tenantId: job.tenantId, placementId: job.placementId, lineItemUrl: lineItem.url }, { $set: { lineItemUrl: null } });
+        if (job.standard) await StandardColumnModel.updateOne({ tenantId: job.tenantId, placementId: job.placementId, standard: job.standard, lineItemUrl: lineItem.url }, { $set: { lineItemUrl: null } });
+        else await GradeColumnModel.updateOne({ tenantId: job.tenantId, placementId: job.placementId, lineItemUrl: lineItem.url }, { $set: { lineItemUrl: null } });
       }
       const decision = afterFailure(job.tries + 1, e.retryable, s.backoff, random, e.retryAfterSeconds);
       const retryAt = decision.retry ? new Date(now() + decision.delayMs) : null;
@@ -250,14 +267,35 @@ export function startGradeWorker(o: GradeWorkerOptions): GradeWorker {
 
   /**
    * The gradebook column: the one the launch named, else the one Growthline found or created before,
-   * else find or create it now, holding a lock so only one process does so for an activity.
+   * else find or create it now, holding a lock so only one process does so for an activity. A
+   * per-standard score goes to that standard's mastery column, which Growthline always manages itself.
    */
   async function lineItemFor(job: GradeOutboxDoc, agsOpts: { timeoutMs: number; signal: AbortSignal }): Promise<LineItemAnswer> {
     const tenantId = String(job.tenantId);
     const placement = await getPlacement(tenantId, String(job.placementId));
     if (!placement) throw new AgsError('This activity no longer exists in Growthline.', 0, false);
+    if (job.standard) {
+      const code = job.standard;
+      const title = placement.assessmentId ? (await getAssessment(tenantId, placement.assessmentId))?.title : undefined;
+      return ownColumn(job, { model: StandardColumnModel, key: { tenantId: job.tenantId, placementId: job.placementId, standard: code } }, {
+        resourceLinkId: placement.resourceLinkId, resourceId: code, matchResourceId: true, tag: STANDARD_LINE_ITEM_TAG,
+        label: standardColumnLabel(code, title || placement.title || ''), scoreMaximum: STANDARD_COLUMN_MAXIMUM,
+      }, agsOpts);
+    }
     if (placement.lineItemUrl) return { url: placement.lineItemUrl, ours: false };
-    const known = await GradeColumnModel.findOne({ tenantId: job.tenantId, placementId: job.placementId }).lean();
+    return ownColumn(job, { model: GradeColumnModel, key: { tenantId: job.tenantId, placementId: job.placementId } }, {
+      resourceLinkId: placement.resourceLinkId, resourceId: placement.assessmentId ?? undefined,
+      tag: LINE_ITEM_TAG, label: placement.title || 'Growthline assessment', scoreMaximum: CREATED_COLUMN_MAXIMUM,
+    }, agsOpts);
+  }
+
+  /** A column Growthline manages: remembered once found or created; one process at a time looks (a lock on the record). */
+  async function ownColumn(
+    job: GradeOutboxDoc, column: ColumnRecord, q: Omit<LineItemQuery, 'lineItemsUrl'>, agsOpts: { timeoutMs: number; signal: AbortSignal },
+  ): Promise<LineItemAnswer> {
+    const tenantId = String(job.tenantId);
+    const model = column.model as unknown as mongoose.Model<ColumnFields>;
+    const known = await model.findOne(column.key).lean();
     if (known?.lineItemUrl) return { url: known.lineItemUrl, ours: true };
 
     const course = await getCourse(tenantId, String(job.courseId));
@@ -266,13 +304,15 @@ export function startGradeWorker(o: GradeWorkerOptions): GradeWorker {
     }
     const scopes = course.agsScopes ?? [];
     if (scopes.length && !scopes.includes(SCOPES.lineItem)) {
-      throw new AgsError('The LMS has no gradebook column for this activity and does not let Growthline create one. Make the activity graded in the LMS, then resend.', 0, false);
+      throw new AgsError(job.standard
+        ? 'The LMS does not let Growthline create gradebook columns, so mastery by standard cannot be shown there. An administrator can allow it (the line item scope).'
+        : 'The LMS has no gradebook column for this activity and does not let Growthline create one. Make the activity graded in the LMS, then resend.', 0, false);
     }
     const at = new Date(now());
     let lock;
     try {
-      lock = await serialWrite(() => GradeColumnModel.findOneAndUpdate(
-        { tenantId: job.tenantId, placementId: job.placementId, lineItemUrl: null, lockUntil: { $lt: at } },
+      lock = await serialWrite(() => model.findOneAndUpdate(
+        { ...column.key, lineItemUrl: null, lockUntil: { $lt: at } },
         { $set: { lockUntil: new Date(at.getTime() + s.leaseMs), lockOwner: owner, updatedAt: at } },
         { upsert: true, new: true },
       ).lean());
@@ -282,15 +322,12 @@ export function startGradeWorker(o: GradeWorkerOptions): GradeWorker {
     }
     if (!lock) return { busy: true };
     try {
-      const { id, created } = await findOrCreateLineItem(tenantId, {
-        lineItemsUrl: course.lineItemsUrl, resourceLinkId: placement.resourceLinkId, resourceId: placement.assessmentId ?? undefined,
-        tag: LINE_ITEM_TAG, label: placement.title || 'Growthline assessment', scoreMaximum: CREATED_COLUMN_MAXIMUM,
-      }, agsOpts);
-      await GradeColumnModel.updateOne({ _id: lock._id, lockOwner: owner }, { $set: { lineItemUrl: id, lockUntil: NO_LEASE, lockOwner: null, updatedAt: new Date(now()) } });
-      log.info({ tenantId, placementId: String(job.placementId), created }, created ? 'gradebook column created' : 'gradebook column found');
+      const { id, created } = await findOrCreateLineItem(tenantId, { ...q, lineItemsUrl: course.lineItemsUrl }, agsOpts);
+      await model.updateOne({ _id: lock._id, lockOwner: owner }, { $set: { lineItemUrl: id, lockUntil: NO_LEASE, lockOwner: null, updatedAt: new Date(now()) } });
+      log.info({ tenantId, placementId: String(job.placementId), standard: job.standard ?? undefined, created }, created ? 'gradebook column created' : 'gradebook column found');
       return { url: id, ours: true };
     } catch (err) {
-      await GradeColumnModel.updateOne({ _id: lock._id, lockOwner: owner }, { $set: { lockUntil: NO_LEASE, lockOwner: null } }).catch(() => undefined);
+      await model.updateOne({ _id: lock._id, lockOwner: owner }, { $set: { lockUntil: NO_LEASE, lockOwner: null } }).catch(() => undefined);
       throw err;
     }
   }

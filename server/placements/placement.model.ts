@@ -13,6 +13,8 @@ const placementSchema = new Schema({
   // Set, atomically with reading assessmentId, when the first student attempt starts: from then on the
   // assessment cannot change, so every student's attempt and the gradebook column measure the same test.
   studentStartedAt: { type: Date, default: null },
+  // Teacher opt-in: one extra gradebook column per standard, holding each student's mastery level.
+  standardLineItems: { type: Boolean, default: false },
   createdAt: { type: Date, default: () => new Date() },
 });
 placementSchema.index({ tenantId: 1, resourceLinkId: 1 }, { unique: true });
