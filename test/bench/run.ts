@@ -26,6 +26,8 @@ const SETTINGS = {
   },
   submits: { runs: 3, seconds: QUICK ? 5 : 10, concurrency: 5 },
   grades: { count: 1000, lmsDelayMs: 100, timeoutMs: QUICK ? 60_000 : 120_000 },
+  dashboard: { classStudents: 40, standards: 30, districtStudents: 10_000, districtCourses: 400, connections: QUICK ? 2 : 4, requests: QUICK ? 12 : 24, rollupRequests: 200, batch: 5000,
+    besideDistrict: process.argv.includes('--dashboard-beside-district') },
   rssSampleMs: 250,
 };
 
@@ -210,6 +212,20 @@ async function main(): Promise<void> {
         row(`submit p50 / p95 (${submits.concurrency} at once)`, `${ms(submits.p50)} / ${ms(submits.p95)}`);
         if (!estimates) notes.push('submit: no mastery estimates were written — the mastery hook did not run; submit was measured without it');
         else say(`  mastery estimates written: ${estimates}`);
+      });
+
+      // Issue #6: the teacher dashboard of a 40 × 30 class and the roll-up of a 10,000-student district (test/bench/dashboard.ts).
+      await section('mastery dashboard + district roll-up', async () => {
+        const { runDashboardBench } = await import('./dashboard.js');
+        const d = await runDashboardBench({ url: growthline!.url, sessions: createSessionIssuer(ltiKey, 8 * 3600), settings: SETTINGS.dashboard });
+        sections['mastery dashboard + district roll-up'] = d;
+        const s = SETTINGS.dashboard;
+        row(`dashboard data, ${s.classStudents} students × ${s.standards} standards: p50 / p95`, `${ms(d.dashboard.p50)} / ${ms(d.dashboard.p95)}`);
+        row(`seed ${d.seed.districtEstimates} estimates (${s.districtStudents} students × ${s.standards} standards)`, `${round(d.seed.districtSeconds)} s (${round(d.seed.estimatesPerSecond, 0)}/s)`);
+        row('district roll-up: first request (one pass) / another view', d.rollupCold.map((c) => ms(c.ms)).join(' / '));
+        row(`district roll-up (${s.districtStudents} students): p50 / p95`, `${ms(d.rollupWarm.p50)} / ${ms(d.rollupWarm.p95)}`);
+        if (d.dashboardWithDistrict !== null) row('dashboard data beside the district (one request)', ms(d.dashboardWithDistrict));
+        for (const t of [d.dashboard, d.rollupWarm]) if (t.non2xx || t.errors) notes.push(`${t.route}: ${t.non2xx} non-2xx answers, ${t.errors} errors`);
       });
     } finally {
       await seeding.close();
