@@ -6,16 +6,20 @@ import mongoose from 'mongoose';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adminPage } from './admin/admin.page.js';
 import { adminRoutes } from './admin/admin.routes.js';
+import { calibrationRoutes } from './adaptive/calibration.routes.js';
 import { contentRoutes } from './content/content.routes.js';
 import { getAssessment } from './content/content.service.js';
 import { deliveryRoutes } from './delivery/attempt.routes.js';
+import { adaptiveRoutes } from './adaptive/adaptive.routes.js';
 import { gradeRoutes } from './grades/grades.routes.js';
 import { compressedAssets } from './http/compressed-assets.js';
 import { abuseGuards } from './http/rate-limit.js';
 import { canvasConfigRoute } from './lti/canvas-config.js';
 import { toolKeysRoute } from './lti/keys.js';
 import { masteryRoutes } from './mastery/mastery.routes.js';
+import { districtRoutes } from './mastery/district.routes.js';
 import { rosterRoutes } from './roster/roster.routes.js';
 import { createSessionIssuer, requireSession, type SessionIssuer } from './auth/session.js';
 import type { Config } from './config.js';
@@ -57,7 +61,9 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
   const sessions = createSessionIssuer(o.config.ltiKey, o.config.sessionSeconds);
 
   // frame-ancestors lists the registered LMS origins, so only they can frame the tool.
-  app.use((_req: Request, res: Response, next: NextFunction) => {
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    // The admin page is opened directly, never inside an LMS: nobody may frame it (clickjacking).
+    if (req.path === '/admin' || req.path.startsWith('/admin/')) { res.locals.frameAncestors = ["'none'"]; return next(); }
     allFrameOrigins().then((origins) => { res.locals.frameAncestors = ["'self'", ...origins]; next(); }, next);
   });
   app.use(helmet({
@@ -100,6 +106,8 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
   // ROUTES: lti (before mountLti: ltijs answers every other /lti path, its own /lti/keys included)
   app.get('/lti/keys', toolKeysRoute(o.config));
   app.get('/lti/canvas.json', canvasConfigRoute(o.toolUrl));
+  // ROUTES: admin page (the JSON admin API is under /api/admin)
+  app.get('/admin', adminPage({ adminToken: process.env.ADMIN_TOKEN }));
   const lti = await mountLti(app, {
     ltiKey: o.config.ltiKey, mongoUri: o.mongoUri, dbName: o.dbName, toolUrl: o.toolUrl, log: o.log,
     onLaunch: createLaunchHandler(sessions),
@@ -126,10 +134,14 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
   api.use(contentRoutes({ sessions }));
   // ROUTES: delivery
   api.use(deliveryRoutes({ sessions }));
+  api.use(adaptiveRoutes({ sessions }));
   // ROUTES: mastery
   api.use(masteryRoutes({ sessions }));
+  api.use(districtRoutes({ sessions }));
   // ROUTES: grades
   api.use(gradeRoutes({ sessions }));
+  // ROUTES: calibration
+  api.use(calibrationRoutes({ sessions }));
   // ROUTES: admin
   api.use(adminRoutes({ lti, toolUrl: o.toolUrl, adminToken: process.env.ADMIN_TOKEN }));
   // ROUTES: lti

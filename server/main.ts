@@ -2,7 +2,7 @@
 // the clean-up job, and a graceful shutdown on SIGTERM/SIGINT.
 import { createServer, type Server } from 'node:http';
 import { seedContent } from './content/seed.js';
-import { registerGradeHooks } from './grades/outbox.service.js';
+import { registerGradeHooks } from './grades/hooks.js';
 import { startGradeWorkerFromEnv } from './grades/worker.js';
 import { registerMasteryHooks } from './mastery/mastery.service.js';
 import { createApp, type ToolApp } from './app.js';
@@ -33,7 +33,7 @@ export async function startTool(config: Config = loadConfig(), log: Logger = cre
   await ensureIndexes();
   await seedContent({ log });
   // HOOKS: grades
-  registerGradeHooks();
+  await registerGradeHooks();
   // HOOKS: mastery
   await registerMasteryHooks();
   server.on('request', app);

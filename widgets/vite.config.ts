@@ -15,6 +15,7 @@ export default defineConfig({
         student: 'widgets/src/pages/student.ts',
         teacher: 'widgets/src/pages/teacher.ts',
         picker: 'widgets/src/pages/picker.ts',
+        admin: 'widgets/src/pages/admin.ts',
       },
     },
   },

@@ -14,6 +14,7 @@ import { importQtiPackage } from '../content/qti/import.js';
 import { connectDatabase, ensureIndexes } from '../db/connection.js';
 import { getTenantRegistration } from '../tenants/tenant.service.js';
 import { PRIVACY_HELP, PRIVACY_SUMMARY, privacyCommands } from '../privacy/privacy.cli.js';
+import { CALIBRATION_HELP, CALIBRATION_SUMMARY, calibrationCommands } from '../adaptive/calibration.cli.js';
 
 /** The command was used wrongly: print the message and the command's help, exit 2. */
 class UsageError extends Error {}
@@ -32,6 +33,7 @@ Commands:
   bank validate [<dir>]                    Check the starter item bank (or another folder of item files)
   bank import <package.zip|dir>            Import a QTI 3.0 package's items and tests
   bank export <assessmentId> <out.zip>     Export an assessment as a QTI 3.0 package
+${CALIBRATION_SUMMARY}
   platform add|list|add-deployment|remove  Register an LMS by hand, list LMSs, remove one with all its data
   keys rotate|list                         Rotate or list the tool's signing keys
 ${PRIVACY_SUMMARY}
@@ -40,6 +42,7 @@ Each command has --help. The database is the server's: MONGODB_URI, or the embed
 
 const HELP: Record<string, string> = {
   ...PRIVACY_HELP,
+  ...CALIBRATION_HELP,
   'standards import': `Usage: growthline standards import <file.csv|case.json> (--global | --tenant <tenantId>) [--framework <name>]
 
 Imports standards. A standard with the same framework and code as one already stored is replaced.
@@ -240,6 +243,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   'bank import': bankImport,
   'bank export': bankExport,
   ...privacyCommands({ usage: (m) => new UsageError(m), failure: (m) => new Failure(m) }),
+  ...calibrationCommands({ usage: (m) => new UsageError(m), failure: (m) => new Failure(m) }),
 };
 
 export async function runCli(argv: string[]): Promise<number> {

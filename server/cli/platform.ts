@@ -18,6 +18,7 @@ import { configureToolKeys, DEFAULT_GRACE_HOURS, listToolKeys, rotateSigningKey 
 import { mountLti, type LtiService } from '../lti/provider.js';
 import { registerLmsPlatform, TOOL_SCOPES } from '../lti/registration.js';
 import { platformServiceStatus } from '../lti/service-token.js';
+import { platformProgressScores, setProgressScores } from '../grades/progress.js';
 import { addDeployment, findPlatform } from '../tenants/tenant.service.js';
 
 export interface CliIo {
@@ -33,8 +34,9 @@ export const PLATFORM_USAGE = `Usage:
   growthline platform add --issuer URL --client-id ID --deployment-id ID [--deployment-id ID …]
                           --auth-url URL --token-url URL --jwks-url URL
                           [--name NAME] [--family canvas|schoology|moodle] [--scope SCOPE …]
-                          [--frame-origin URL …] [--accept-new-deployments]
+                          [--frame-origin URL …] [--accept-new-deployments] [--progress-scores]
   growthline platform list [--json]
+  growthline platform progress-scores ISSUER CLIENT_ID on|off|default
   growthline platform add-deployment --issuer URL --client-id ID --deployment-id ID
   growthline platform remove ISSUER CLIENT_ID [--yes]`;
 
@@ -62,6 +64,7 @@ const AddSchema = z.object({
   scope: z.array(z.string()).optional(),
   'frame-origin': z.array(z.string().url('must be a URL like https://district.instructure.com')).default([]),
   'accept-new-deployments': z.boolean().optional(),
+  'progress-scores': z.boolean().optional(),
 });
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
@@ -89,6 +92,7 @@ export async function platformCommand(args: string[], ctx: CliContext): Promise<
         'auth-url': { type: 'string' }, 'token-url': { type: 'string' }, 'jwks-url': { type: 'string' },
         name: { type: 'string' }, family: { type: 'string' }, scope: { type: 'string', multiple: true },
         'frame-origin': { type: 'string', multiple: true }, 'accept-new-deployments': { type: 'boolean' },
+        'progress-scores': { type: 'boolean' },
       });
       const a = AddSchema.safeParse(values);
       if (!a.success) throw new UsageError(zodProblem(a.error));
@@ -108,6 +112,8 @@ export async function platformCommand(args: string[], ctx: CliContext): Promise<
         frameOrigins: v['frame-origin'],
         registeredVia: 'manual',
       });
+      // Without the flag the product family's default applies (see docs/install/*.md).
+      if (v['progress-scores']) await setProgressScores(String(platform._id), true);
       io.out(`Registered ${platform.name}`);
       io.out(`  issuer:       ${platform.issuer}`);
       io.out(`  client id:    ${platform.clientId}`);
@@ -134,7 +140,19 @@ export async function platformCommand(args: string[], ctx: CliContext): Promise<
         io.out(`  deployments:    ${p.deploymentIds.join(', ') || '(none yet)'}`);
         io.out(`  grade passback: ${p.services.gradePassback}    roster: ${p.services.roster}`);
         if (p.services.reason) io.out(`  note:           ${p.services.reason}`);
+        const progress = await platformProgressScores(p.id);
+        io.out(`  progress scores: ${progress.progressScores ? 'on' : 'off'}${progress.source === 'default' ? ' (default)' : ''}`);
       }
+      return 0;
+    }
+    case 'progress-scores': {
+      const { positionals } = parse(rest, {});
+      const [issuer, clientId, choice] = positionals;
+      if (!issuer || !clientId || !choice || !['on', 'off', 'default'].includes(choice)) throw new UsageError('give the issuer, the client id and on, off or default');
+      const platform = await findPlatform(issuer, clientId);
+      if (!platform) throw new UsageError(`No platform with issuer ${issuer} and client id ${clientId} is registered ("growthline platform list" shows them).`);
+      const now = await setProgressScores(String(platform._id), choice === 'default' ? null : choice === 'on');
+      io.out(`Progress scores for ${platform.name}: ${now.progressScores ? 'on' : 'off'}${now.source === 'default' ? ' (the default for this LMS)' : ''}.`);
       return 0;
     }
     case 'add-deployment': {

@@ -16,7 +16,7 @@ const STAFF: readonly Role[] = ['instructor', 'teaching-assistant', 'content-dev
 const ADMIN_TOKEN = 'matrix-admin-token-0123456789abcdef';
 
 /** What a path parameter stands for; the test fills it with a real id of the home course. */
-type Param = 'attempt' | 'item' | 'assessment' | 'placement' | 'student' | 'position' | 'platform';
+type Param = 'attempt' | 'item' | 'assessment' | 'placement' | 'student' | 'position' | 'platform' | 'tenant';
 
 interface Declared {
   /** Roles that may call it; 'admin-token' = only the district administrator's ADMIN_TOKEN, never a launch session. */
@@ -52,18 +52,26 @@ const DECLARED: Record<string, Declared> = {
   'PUT /api/attempts/:id/responses/:position': { roles: ['learner'], ownerOnly: true, params: { id: 'attempt', position: 'position' }, body: (f) => ({ value: f.answer, seq: 99 }) },
   'PUT /api/attempts/:id/flags': { roles: ['learner'], ownerOnly: true, params: { id: 'attempt' }, body: () => ({ flags: [1] }) },
   'POST /api/attempts/:id/submit': { roles: ['learner'], ownerOnly: true, params: { id: 'attempt' }, body: () => ({}) },
+  // The fixture attempt is a fixed form: its owner is told it has no parts (409), everyone else that it does not exist.
+  'POST /api/attempts/:id/parts/:part/submit': { roles: ['learner'], ownerOnly: true, params: { id: 'attempt', part: 'position' }, body: () => ({}) },
   'GET /api/attempts/:id/results': { roles: ROLES, ownerOnly: true, params: { id: 'attempt' } },
   'GET /api/placements/:id/attempts': { roles: STAFF, params: { id: 'placement' } },
   'PUT /api/placements/:id': { roles: STAFF, params: { id: 'placement' }, body: (f) => ({ assessmentId: f.ids.assessment }) },
   'PUT /api/placements/:id/accommodations/:personId': { roles: STAFF, params: { id: 'placement', personId: 'student' }, body: () => ({ timeMultiplier: 1.5, readAloud: false }) },
   'GET /api/placements/:id/grades': { roles: STAFF, params: { id: 'placement' } },
   'POST /api/placements/:id/grades/:personId/resend': { roles: STAFF, params: { id: 'placement', personId: 'student' }, body: () => ({}) },
+  'GET /api/placements/:id/grade-settings': { roles: STAFF, params: { id: 'placement' } },
+  'PUT /api/placements/:id/grade-settings': { roles: STAFF, params: { id: 'placement' }, body: () => ({ standardLineItems: true }) },
   'GET /api/placements/:id/dashboard': { roles: STAFF, params: { id: 'placement' } },
   'GET /api/placements/:id/students/:personId': { roles: STAFF, params: { id: 'placement', personId: 'student' } },
   'GET /api/placements/:id/export.csv': { roles: STAFF, params: { id: 'placement' } },
   'POST /api/placements/:id/groups': { roles: STAFF, params: { id: 'placement' }, body: () => ({}) },
   'PUT /api/placements/:id/groups': { roles: STAFF, params: { id: 'placement' }, body: (f) => ({ groups: [{ name: 'Ratios', studentIds: [f.ids.student], reteach: [] }] }) },
   'GET /api/me/mastery': { roles: ROLES },
+  'GET /api/calibration': { roles: STAFF },
+  'POST /api/calibration/run': { roles: ['instructor', 'administrator'], body: () => ({}) },
+  'GET /api/district/rollup': { roles: ['administrator'] },
+  'GET /api/district/rollup.csv': { roles: ['administrator'] },
   'POST /api/deep-linking/response': { roles: STAFF, deepLinking: true, body: (f) => ({ assessmentIds: [f.starterAssessment] }) },
   'GET /api/roster': { roles: STAFF },
   'GET /api/lms/services': { roles: STAFF },
@@ -71,10 +79,15 @@ const DECLARED: Record<string, Declared> = {
   'GET /api/admin/platforms': { roles: 'admin-token' },
   'POST /api/admin/platforms': { roles: 'admin-token', body: () => ({ issuer: 'https://matrix.example.edu', clientId: 'm1', deploymentIds: ['d1'], authEndpoint: 'https://matrix.example.edu/auth', tokenEndpoint: 'https://matrix.example.edu/token', jwksUrl: 'https://matrix.example.edu/jwks' }) },
   'POST /api/admin/platforms/:id/deployments': { roles: 'admin-token', params: { id: 'platform' }, body: () => ({ deploymentId: 'matrix-extra' }) },
+  'PUT /api/admin/platforms/:id/progress-scores': { roles: 'admin-token', params: { id: 'platform' }, body: () => ({ progressScores: true }) },
   // With a confirmation that does not match: the administrator is let in and told so (400), nothing is removed.
   'DELETE /api/admin/platforms/:id': { roles: 'admin-token', params: { id: 'platform' } },
+  'GET /api/admin/tenants/:tenantId/rollup': { roles: 'admin-token', params: { tenantId: 'tenant' } },
   'GET /api/admin/keys': { roles: 'admin-token' },
   'POST /api/admin/keys/rotate': { roles: 'admin-token', body: () => ({ graceHours: 1 }) },
+  'POST /api/admin/privacy/student-export': { roles: 'admin-token', body: (f) => ({ platformId: home.platformId, deploymentId: 'dep-1', student: f.ids.student }) },
+  // With a confirmation that does not match: nothing is deleted.
+  'POST /api/admin/privacy/student-deletion': { roles: 'admin-token', body: (f) => ({ platformId: home.platformId, deploymentId: 'dep-1', student: f.ids.student, confirm: 'someone else' }) },
 };
 
 interface Fixture {
@@ -185,7 +198,7 @@ beforeAll(async () => {
   expect(registered.status).toBe(201);
   const starter = await call(teacher.auth, 'GET', '/api/assessments');
   fixture = {
-    ids: { attempt: started.body.id, item: item.body.id, assessment, placement, student: owner.ctx.userId, position: '1', platform: registered.body.id },
+    ids: { attempt: started.body.id, item: item.body.id, assessment, placement, student: owner.ctx.userId, position: '1', platform: registered.body.id, tenant: home.tenantId },
     answer,
     starterAssessment: (starter.body.assessments as { id: string; owner: string }[]).find((a) => a.owner === 'starter')!.id,
   };

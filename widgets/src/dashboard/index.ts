@@ -7,4 +7,6 @@ export { GlItemAnalysis } from './item-analysis/item-analysis.js';
 export { GlStudentDrilldown } from './student-drilldown/student-drilldown.js';
 export { GlGroups } from './groups/groups.js';
 export { GlCsvDownload } from './csv-download/csv-download.js';
+export { GlGradebookSettings } from './gradebook-settings/gradebook-settings.js';
 export { GlMyProgress } from './my-progress/my-progress.js';
+export { GlDistrictRollup } from './district-rollup/district-rollup.js';

@@ -10,12 +10,16 @@ import { authoringTranslator, type AuthoringKey, type AuthoringTranslate } from 
 import { formStyles } from '../authoring/styles.js';
 import type { ItemView } from '../authoring/types.js';
 import { GlPage, pageStyles, type SessionInfo } from '../components/page-base.js';
+import '../calibration/index.js';
+import { calibrationTranslator } from '../calibration/strings.js';
 import '../dashboard/index.js';
 import { dashboardTranslator, type DashboardTranslate } from '../dashboard/strings.js';
 
-const TABS = ['dashboard', 'overview', 'bank', 'build'] as const;
+const TABS = ['dashboard', 'overview', 'bank', 'build', 'quality', 'district'] as const;
 type Tab = (typeof TABS)[number];
-const TAB_LABEL: Record<Exclude<Tab, 'dashboard'>, AuthoringKey> = { overview: 'tabOverview', bank: 'tabBank', build: 'tabBuild' };
+// The district roll-up is for the LMS's administrators only (the API refuses anyone else too).
+const isDistrictAdmin = (info?: SessionInfo) => !!info?.user.roles.includes('administrator');
+const TAB_LABEL: Record<Exclude<Tab, 'dashboard' | 'district' | 'quality'>, AuthoringKey> = { overview: 'tabOverview', bank: 'tabBank', build: 'tabBuild' };
 
 const tabStyles = css`
   [role='tablist'] { display: flex; flex-wrap: wrap; gap: .25rem; border-bottom: 2px solid var(--gl-border, #8a8f98); margin: 1rem 0; }
@@ -58,7 +62,8 @@ export class GlTeacherPage extends GlPage {
   }
 
   private tabLabel(tab: Tab): string {
-    return tab === 'dashboard' ? this.dt('tabDashboard') : this.at(TAB_LABEL[tab]);
+    if (tab === 'quality') return calibrationTranslator(this.locale)('tabQuality');
+    return tab === 'dashboard' ? this.dt('tabDashboard') : tab === 'district' ? this.dt('tabDistrict') : this.at(TAB_LABEL[tab]);
   }
 
   private select(tab: Tab, focus = false): void {
@@ -70,11 +75,16 @@ export class GlTeacherPage extends GlPage {
   private onTabKey(e: KeyboardEvent): void {
     // Relative to the tab that has the focus (normally the selected one, with roving tabindex).
     const focused = (e.target as HTMLElement).id?.replace(/^tab-/, '') as Tab;
-    const i = TABS.includes(focused) ? TABS.indexOf(focused) : TABS.indexOf(this.tab);
-    const next = ({ ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 } as Record<string, number>)[e.key];
+    const tabs = this.shownTabs();
+    const i = tabs.includes(focused) ? tabs.indexOf(focused) : tabs.indexOf(this.tab);
+    const next = ({ ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 } as Record<string, number>)[e.key];
     if (next === undefined) return;
     e.preventDefault();
-    this.select(TABS[(next + TABS.length) % TABS.length]!, true);
+    this.select(tabs[(next + tabs.length) % tabs.length]!, true);
+  }
+
+  private shownTabs(): Tab[] {
+    return TABS.filter((tab) => tab !== 'district' || isDistrictAdmin(this.info));
   }
 
   private openEditor(item?: ItemView): void {
@@ -104,7 +114,7 @@ export class GlTeacherPage extends GlPage {
     return html`<main>
       <h1>${this.t('teacherTitle', { course: info.course.title })}</h1>
       <div role="tablist" aria-label=${at('tabsLabel')} @keydown=${this.onTabKey}>
-        ${TABS.map((tab) => html`<button type="button" role="tab" id=${`tab-${tab}`} aria-controls=${`panel-${tab}`}
+        ${this.shownTabs().map((tab) => html`<button type="button" role="tab" id=${`tab-${tab}`} aria-controls=${`panel-${tab}`}
           aria-selected=${this.tab === tab ? 'true' : 'false'} tabindex=${this.tab === tab ? 0 : -1}
           @click=${() => this.select(tab)}>${this.tabLabel(tab)}</button>`)}
       </div>
@@ -120,6 +130,8 @@ export class GlTeacherPage extends GlPage {
         ${this.editing ? keyed(this.editorRun, html`<gl-item-editor .api=${this.api} locale=${this.locale} .item=${this.editorItem}
           @gl-editor-close=${this.closeEditor}></gl-item-editor>`) : nothing}`)}
       ${this.panel('build', () => html`<gl-assessment-builder .api=${this.api} locale=${this.locale}></gl-assessment-builder>`)}
+      ${this.panel('quality', () => html`<gl-calibration-report .api=${this.api} locale=${this.locale}></gl-calibration-report>`)}
+      ${isDistrictAdmin(info) ? this.panel('district', () => html`<gl-district-rollup .api=${this.api} .token=${this.session} locale=${this.locale}></gl-district-rollup>`) : nothing}
     </main>`;
   }
 }

@@ -5,6 +5,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { Api } from '../../shared/api.js';
 import '../completion/completion.js';
 import '../csv-download/csv-download.js';
+import '../gradebook-settings/gradebook-settings.js';
 import '../groups/groups.js';
 import '../growth/growth.js';
 import '../item-analysis/item-analysis.js';
@@ -111,8 +112,9 @@ export class GlDashboard extends LitElement {
         : html`<section aria-labelledby="growth-none-h"><h2 id="growth-none-h">${t('growthTitle')}</h2><p>${t('growthNotPaired')}</p></section>`}
       <gl-groups .api=${this.api} placementId=${this.placementId} .initial=${d.groups} locale=${this.locale}
         @gl-groups-saved=${(e: CustomEvent<{ groups: GroupsView }>) => { this.data = { ...d, groups: e.detail.groups }; }}></gl-groups>
-      <gl-item-analysis .items=${d.itemAnalysis.items} students=${d.itemAnalysis.students} locale=${this.locale}></gl-item-analysis>
+      <gl-item-analysis .items=${d.itemAnalysis.items} students=${d.itemAnalysis.students} design=${d.itemAnalysis.design ?? 'fixed'} locale=${this.locale}></gl-item-analysis>
       <gl-csv-download placementId=${this.placementId} .token=${this.token} locale=${this.locale}></gl-csv-download>
+      <gl-gradebook-settings .api=${this.api} placementId=${this.placementId} locale=${this.locale}></gl-gradebook-settings>
     </div>`;
   }
 }
