@@ -8,6 +8,7 @@ import { registerMasteryHooks } from './mastery/mastery.service.js';
 import { createApp, type ToolApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { startCleanupJob } from './db/cleanup.js';
+import { startReannounceJob } from './delivery/announce.js';
 import { connectDatabase, ensureIndexes, type DatabaseHandle } from './db/connection.js';
 import { createLogger, type Logger } from './log.js';
 
@@ -38,6 +39,7 @@ export async function startTool(config: Config = loadConfig(), log: Logger = cre
   await registerMasteryHooks();
   server.on('request', app);
   const stopCleanup = startCleanupJob(log);
+  const stopReannounce = startReannounceJob(log);
   // WORKERS: grades
   const gradeWorker = startGradeWorkerFromEnv(log);
   log.info({ url }, 'Growthline is listening');
@@ -45,6 +47,7 @@ export async function startTool(config: Config = loadConfig(), log: Logger = cre
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     stopCleanup();
+    stopReannounce();
     await gradeWorker.stop(); // WORKERS: grades — finish or hand back scores in flight while the database is still open
     // Stop accepting, let in-flight requests finish (bounded), then close the database.
     await new Promise<void>((resolve) => {

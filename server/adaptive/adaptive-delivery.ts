@@ -10,7 +10,8 @@ import type { Item } from '../content/item.schema.js';
 import { scoreResponse } from '../content/scoring.js';
 import { AssemblyError } from '../content/forms.js';
 import { AttemptModel, type AttemptDoc } from '../delivery/attempt.model.js';
-import { announceSubmitted, type SubmittedAttempt } from '../delivery/events.js';
+import { announceAndRecord } from '../delivery/announce.js';
+import type { SubmittedAttempt } from '../delivery/events.js';
 import { oneAtATime } from '../delivery/one-at-a-time.js';
 import { tallyByStandard, type MasteryLevel } from '../delivery/results.js';
 import { Conflict, NotAllowed, NotFound } from '../http/problem.js';
@@ -215,7 +216,7 @@ async function closePart(start: Attempt, o: { part: number; finish: boolean; aut
         $set: { status: 'submitted', submittedAt: now, autoSubmitted: o.auto, score: result.score, maxScore: result.maxScore, result, adaptive: state },
         $inc: { rev: 1 },
       }, { new: true }).lean()) as Attempt | null;
-      if (updated && !updated.preview) event = submittedEvent(updated, result);
+      if (updated && !updated.preview) event = adaptiveSubmittedEvent(updated, result);
     } else {
       const nextVersions = await getItemVersions(String(a.tenantId), step.module.items.map((i) => ({ id: i.id, version: i.version })));
       const first = Math.max(0, ...a.items.map((i) => i.position)) + 1;
@@ -227,7 +228,7 @@ async function closePart(start: Attempt, o: { part: number; finish: boolean; aut
     if (!updated) throw new Conflict('The attempt changed at the same moment (another tab or device?). Try again.', { attemptId: id });
     return { doc: updated, event };
   });
-  if (event) await announceSubmitted(event);
+  if (event) await announceAndRecord(event);
   return doc;
 }
 
@@ -276,7 +277,8 @@ async function adaptiveResult(tenantId: string, plan: ModulePlan, parts: StoredP
   };
 }
 
-function submittedEvent(a: Attempt, r: AdaptiveStoredResult): SubmittedAttempt {
+/** What the hooks hear about a submitted adaptive attempt (also rebuilt from the stored attempt by announce.ts). */
+export function adaptiveSubmittedEvent(a: Attempt, r: AdaptiveStoredResult): SubmittedAttempt {
   const scored = new Map(r.items.map((i) => [i.position, i.score]));
   return {
     tenantId: String(a.tenantId), courseId: String(a.courseId), placementId: String(a.placementId), personId: String(a.personId),

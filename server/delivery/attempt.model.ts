@@ -47,6 +47,9 @@ const attemptSchema = new Schema({
   score: { type: Number },
   maxScore: { type: Number },
   result: { type: Schema.Types.Mixed },
+  // Set once every submitted-attempt hook (mastery, grade passback) has succeeded; until then delivery/announce.ts
+  // announces the attempt again, so a crash or a failed hook never loses a grade or a piece of mastery evidence.
+  announcedAt: { type: Date, default: null },
   // Adaptive attempts only: the pinned module plan, the route seed, each part's positions and scored credits, and the
   // positions still open for answers (server/adaptive/adaptive-delivery.ts). `items` then holds every part given so far.
   adaptive: { type: Schema.Types.Mixed, default: undefined },
@@ -54,6 +57,7 @@ const attemptSchema = new Schema({
 attemptSchema.index({ tenantId: 1, placementId: 1, personId: 1, preview: 1, number: 1 }, { unique: true });
 attemptSchema.index({ tenantId: 1, placementId: 1, preview: 1, startedAt: 1 });
 attemptSchema.index({ tenantId: 1, personId: 1 });
+attemptSchema.index({ status: 1, announcedAt: 1, submittedAt: 1 });
 
 const accommodationSchema = new Schema({
   tenantId: { type: Schema.Types.ObjectId, required: true },

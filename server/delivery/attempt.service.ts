@@ -17,7 +17,8 @@ import { isLearner, isStaff } from '../lti/roles.js';
 import { assignAssessment, getCoursePlacement, markStudentStarted } from '../placements/placement.service.js';
 import { AccommodationModel, AttemptModel, type AttemptDoc } from './attempt.model.js';
 import { pinnedItemVersions, standardDescriptions } from './content-cache.js';
-import { announceSubmitted, type SubmittedAttempt } from './events.js';
+import { announceAndRecord } from './announce.js';
+import type { SubmittedAttempt } from './events.js';
 import { pickFormIndex } from './form-choice.js';
 import { oneAtATime } from './one-at-a-time.js';
 import { adaptivePart, checkOpenPosition, finishAdaptive, isAdaptive, openPositionFilter, startAdaptive, type AdaptivePartView } from '../adaptive/adaptive-delivery.js';
@@ -469,7 +470,7 @@ async function finalize(start: Attempt, auto: boolean): Promise<Attempt> {
     const submittedAt = new Date();
     const done = await submitIfUnchanged(a, { status: 'submitted', submittedAt, autoSubmitted: auto, score: result.score, maxScore: result.maxScore, result });
     if (done) {
-      if (!done.preview) await announceSubmitted(submittedEvent(done, result));
+      if (!done.preview) await announceAndRecord(submittedEvent(done, result));
       return done;
     }
     const fresh = (await AttemptModel.findOne({ _id: a._id }).lean()) as Attempt | null;
@@ -500,7 +501,8 @@ async function submitIfUnchanged(a: Attempt, set: Record<string, unknown>): Prom
   });
 }
 
-function submittedEvent(a: Attempt, r: StoredResult): SubmittedAttempt {
+/** What the hooks hear about a submitted fixed-form attempt (also rebuilt from the stored attempt by announce.ts). */
+export function submittedEvent(a: Attempt, r: StoredResult): SubmittedAttempt {
   return {
     tenantId: String(a.tenantId), courseId: String(a.courseId), placementId: String(a.placementId), personId: String(a.personId),
     attemptId: String(a._id), attemptNumber: a.number, assessmentId: a.assessmentId, formId: a.formId,

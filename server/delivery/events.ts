@@ -1,5 +1,6 @@
 // What other domains hear when a student submits: mastery and grade passback register here. The
-// submission is stored before any hook runs, and a failing hook is logged, never undoes it.
+// submission is stored before any hook runs, and a failing hook is logged, never undoes it; an attempt
+// whose hooks did not all succeed (or never ran: a crash) is announced again by delivery/announce.ts.
 import { log as defaultLog, type Logger } from '../log.js';
 import type { ScaleSummary } from '../adaptive/scale-report.js';
 import type { MasteryLevel } from './results.js';
@@ -26,14 +27,18 @@ export interface SubmittedAttempt {
 
 export const onAttemptSubmitted: Array<(e: SubmittedAttempt) => Promise<void>> = [];
 
-export async function announceSubmitted(e: SubmittedAttempt, log: Logger = defaultLog): Promise<void> {
+/** Runs every hook; true when all of them succeeded (delivery/announce.ts then records the attempt as announced). */
+export async function announceSubmitted(e: SubmittedAttempt, log: Logger = defaultLog): Promise<boolean> {
+  let ok = true;
   for (const hook of [...onAttemptSubmitted]) {
     try {
       await hook(e);
     } catch (err) {
-      log.error({ err, attemptId: e.attemptId, tenantId: e.tenantId, hook: hook.name || 'anonymous' }, 'a submitted-attempt hook failed; the submission is kept');
+      ok = false;
+      log.error({ err, attemptId: e.attemptId, tenantId: e.tenantId, hook: hook.name || 'anonymous' }, 'a submitted-attempt hook failed; the submission is kept and announced again later');
     }
   }
+  return ok;
 }
 
 /**

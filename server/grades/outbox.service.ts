@@ -4,6 +4,7 @@
 import mongoose from 'mongoose';
 import type { LaunchContext } from '../auth/session.js';
 import { getPerson } from '../courses/course.service.js';
+import { databaseEngine } from '../db/engine.js';
 import type { SubmittedAttempt } from '../delivery/events.js';
 import { InvalidInput, NotFound } from '../http/problem.js';
 import { getCoursePlacement } from '../placements/placement.service.js';
@@ -82,24 +83,12 @@ export function serialWrite<T>(fn: () => Promise<T>): Promise<T> {
 // There a conditional write reads the record by _id, checks the condition here and writes by _id: as
 // atomic as FerretDB's own (the queue above orders this process's writes) and O(1) instead of
 // O(collection). MongoDB gets the condition in the filter, where it is atomic across processes.
-const engines = new WeakMap<object, Promise<'mongodb' | 'ferretdb'>>();
-function engine(): Promise<'mongodb' | 'ferretdb'> {
-  const db = mongoose.connection.db;
-  if (!db) return Promise.resolve('mongodb');
-  let kind = engines.get(db);
-  if (!kind) {
-    kind = db.admin().command({ buildInfo: 1 }).then((i) => (i.ferretdbVersion ? 'ferretdb' : 'mongodb'), () => 'mongodb');
-    engines.set(db, kind);
-  }
-  return kind;
-}
-
 type Conditions = Record<string, unknown>;
 
 /** Applies `update` to the record with this _id only if it meets `conditions`; true when it changed. */
 async function updateWhere(id: string, conditions: Conditions, update: Record<string, unknown>): Promise<boolean> {
   const c = GradeOutboxModel.collection;
-  if ((await engine()) === 'mongodb') return (await c.updateOne({ _id: id as never, ...conditions }, update)).modifiedCount > 0;
+  if ((await databaseEngine()) === 'mongodb') return (await c.updateOne({ _id: id as never, ...conditions }, update)).modifiedCount > 0;
   const doc = await c.findOne({ _id: id as never });
   if (!doc || !meets(doc as Record<string, unknown>, conditions)) return false;
   return (await c.updateOne({ _id: id as never }, update)).modifiedCount > 0;
