@@ -1,9 +1,13 @@
-// Every word a student reads or hears while taking a test, in English and Spanish.
-// Keys are grouped by the component that uses them; {name} is filled in by the translator.
+// Every word a student reads or hears while taking a test: English here, Spanish in strings.es.ts
+// (fetched only for a Spanish launch). Keys are grouped by the component that uses them; {name} is filled in by the translator.
 import { makeTranslator } from '../shared/i18n.js';
 
 const en = {
   // page
+  viewsLabel: 'What to show',
+  viewActivity: 'This activity',
+  viewProgress: 'My progress',
+  viewFailed: 'This could not be loaded. Check your internet connection, then try again.',
   starting: 'Getting your test ready…',
   noAssessment: 'Your teacher has not attached an assessment to this activity yet. Check back later.',
   noAttemptsLeft: 'You have no attempts left for this activity.',
@@ -102,96 +106,22 @@ const en = {
 
 export type TestStringKey = keyof typeof en;
 
-const es: Record<TestStringKey, string> = {
-  starting: 'Preparando tu prueba…',
-  noAssessment: 'Tu maestro todavía no ha asignado una evaluación a esta actividad. Vuelve a revisar más tarde.',
-  noAttemptsLeft: 'Ya no te quedan intentos para esta actividad.',
-  startFailed: 'No pudimos abrir tu prueba: {detail}',
-  tryAgain: 'Intentar de nuevo',
-  questionOf: 'Pregunta {n} de {total}',
-  answeredOf: '{n} de {total} respondidas',
-  previous: 'Anterior',
-  next: 'Siguiente',
-  flag: 'Marcar para revisar',
-  reviewAnswers: 'Revisar respuestas',
-  toolbar: 'Herramientas de la prueba',
-  questionNav: 'Moverse entre preguntas',
-  sendingLast: 'Enviando tus últimas respuestas…',
-  submitOffline: 'No tienes conexión. Tus respuestas están seguras en este dispositivo. Tu prueba se entregará en cuanto vuelvas a estar en línea.',
-  submitting: 'Entregando tus respuestas…',
-  submitFailed: 'No se pudo entregar tu prueba: {detail}',
-  closed: 'Ya no puedes cambiar tus respuestas: {detail}',
-  halted: 'No se pudieron guardar tus respuestas ({detail}). Se conservan en este dispositivo: vuelve a abrir la actividad desde tu curso para continuar.',
-  notDurable: 'Este navegador no guardará las respuestas en el dispositivo. Mantén esta página abierta hasta que diga que todas las respuestas están guardadas.',
-  preview: 'Vista previa: las respuestas de una vista previa no se califican.',
-  partOf: 'Parte {part} de {max} como máximo',
-  partQuestionOf: 'Parte {part}: pregunta {n} de {total}',
-  finishPart: 'Terminar esta parte',
-  finishPartTitle: '¿Terminar esta parte?',
-  finishPartBody: 'Después de terminar esta parte, no podrás cambiar sus respuestas. La siguiente parte, si la hay, se elige según tus respuestas hasta ahora.',
-  finishingPart: 'Terminando esta parte…',
-  finishOffline: 'No tienes conexión. Tus respuestas están seguras en este dispositivo. Esta parte se terminará en cuanto vuelvas a estar en línea.',
-  partReady: 'La parte {part} está lista.',
-  reviewPartIntro: 'Elige una pregunta para volver a ella. Cuando estés listo, termina esta parte.',
-  confirmTitle: '¿Entregar tus respuestas?',
-  confirmBody: 'Después de entregar, no podrás cambiar tus respuestas.',
-  confirmUnanswered: 'Preguntas sin responder: {n}.',
-  confirmSubmit: 'Entregar',
-  cancel: 'Volver',
-  reviewTitle: 'Revisa tus respuestas',
-  reviewIntro: 'Elige una pregunta para volver a ella. Cuando estés listo, entrega tus respuestas.',
-  reviewSummary: '{answered} respondidas, {unanswered} sin responder, {flagged} marcadas para revisar.',
-  statusAnswered: 'Respondida',
-  statusUnanswered: 'Sin responder',
-  statusFlagged: 'Marcada para revisar',
-  goTo: 'Pregunta {n}',
-  submit: 'Entregar respuestas',
-  saved: 'Todas las respuestas guardadas',
-  saving: 'Guardando…',
-  offline: 'Sin conexión: {n} respuestas guardadas en este dispositivo, se enviarán al reconectar',
-  offlineNone: 'Sin conexión: las nuevas respuestas se guardarán en este dispositivo',
-  notSaved: 'Respuestas sin guardar',
-  timeLeft: 'Tiempo restante: {time}',
-  minutesLeft5: 'Quedan 5 minutos.',
-  minutesLeft1: 'Queda 1 minuto.',
-  timeUp: 'Se acabó el tiempo. Entregando tus respuestas…',
-  yourAnswer: 'Tu respuesta',
-  selectAll: 'Selecciona todas las que correspondan.',
-  numberHint: 'Escribe un número.',
-  orderHint: 'Ponlos en orden. Usa los botones Subir y Bajar.',
-  moveUp: 'Subir',
-  moveDown: 'Bajar',
-  moved: 'Se movió “{item}” a la posición {pos} de {total}.',
-  keepOrder: 'Usar este orden como mi respuesta',
-  orderKept: 'Este orden está guardado como tu respuesta.',
-  readAloud: 'Leer en voz alta',
-  listen: 'Escuchar la pregunta',
-  stop: 'Dejar de leer',
-  choiceN: 'Opción {n}.',
-  resultsTitle: 'Tus resultados',
-  scoreLine: 'Respondiste {score} de {max} correctamente ({percent} %).',
-  byStandard: 'Lo que demostraste, habilidad por habilidad',
-  levelNotYet: 'Todavía no',
-  levelAlmost: 'Casi',
-  levelGotIt: 'Lo lograste',
-  correctOf: '{correct} de {total} correctas',
-  nextStep: 'Siguiente paso:',
-  answersTitle: 'Tus respuestas',
-  correct: 'Correcta',
-  incorrect: 'Incorrecta',
-  yourResponse: 'Tu respuesta:',
-  correctAnswer: 'Respuesta correcta:',
-  noResponse: 'Sin respuesta',
-  why: 'Por qué:',
-  masteredLine: 'Demostraste dominio de {n} de {total} habilidades.',
-  scaleScore: 'Puntuación en la escala: {score} (más o menos {se})',
-  scaleHint: 'Las puntuaciones en la escala van de {min} a {max} y significan lo mismo en todas las pruebas de Growthline, así que puedes compararlas con el tiempo.',
-  pMastery: 'Probabilidad de que lo domines: {p} %',
-  adaptiveLength: 'Respondiste {items} preguntas en {parts} partes.',
-};
+/** The tables loaded so far: English always, Spanish after loadTestStrings('es'). */
+export const testStrings: { en: typeof en } & Record<string, Partial<Record<TestStringKey, string>>> = { en };
+let spanish: Promise<void> | undefined;
 
-export const testStrings = { en, es };
+/**
+ * Fetches a locale's table (English is built in; Spanish is a separate chunk, so an English launch never
+ * downloads it). Resolves once testTranslator(locale) speaks that language; never rejects: if the chunk
+ * cannot be fetched, the student reads English rather than nothing.
+ */
+export function loadTestStrings(locale: string): Promise<void> {
+  if (locale !== 'es') return Promise.resolve();
+  // A failed fetch is forgotten, so the next call tries again.
+  return spanish ??= import('./strings.es.js').then((m) => { testStrings.es = m.es; }, () => { spanish = undefined; });
+}
 
+/** Speaks `locale` if loadTestStrings(locale) has finished, English until then (and for unknown locales). */
 export function testTranslator(locale: string) {
   return makeTranslator<TestStringKey>(testStrings, locale);
 }
