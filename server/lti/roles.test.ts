@@ -18,6 +18,11 @@ describe('LTI roles', () => {
     expect(parseRoles([`${I}Administrator`, `${M}Learner`])).toEqual(['learner']);
     expect(isLearner(parseRoles([`${I}Student`]))).toBe(true);
   });
+  it('keeps a district administrator who teaches the course an administrator (the district roll-up), but not one enrolled as a learner', () => {
+    expect(parseRoles([`${I}Administrator`, `${M}Instructor`])).toEqual(['administrator', 'instructor']);
+    expect(parseRoles(['http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator', `${M}ContentDeveloper`])).toEqual(['administrator', 'content-developer']);
+    expect(parseRoles([`${I}Instructor`, `${M}Instructor`])).toEqual(['instructor']);
+  });
   it('ignores unknown, malformed and non-string roles', () => {
     expect(parseRoles(['urn:lti:role:ims/lis/Nonsense', 42, null, `${M}Guest`])).toEqual([]);
     expect(parseRoles('Instructor')).toEqual([]);

@@ -1,6 +1,7 @@
 // Turns the LTI roles claim into the few roles Growthline acts on. Context (course) roles decide
 // when present; institution and system roles are used only when the launch has no context role,
-// so a teacher enrolled as a learner in a training course sees the student view there.
+// so a teacher enrolled as a learner in a training course sees the student view there. The one
+// exception: an institution or system Administrator with a staff role in the course stays administrator.
 export type Role = 'learner' | 'instructor' | 'teaching-assistant' | 'content-developer' | 'administrator' | 'mentor';
 
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/';
@@ -43,6 +44,9 @@ export function parseRoles(claim: unknown): Role[] {
       if (role) context.add(role);
     }
   }
+  // A district administrator enrolled as staff in a course (Moodle sends site administrators as Instructor too)
+  // keeps the administrator role there: it is what opens the district roll-up. Never added to a learner.
+  if (wider.has('administrator') && [...context].some((r) => STAFF_ROLES.includes(r))) context.add('administrator');
   return [...(context.size ? context : wider)].sort();
 }
 
