@@ -355,10 +355,13 @@ function completion(d: ClassData): DashboardView['completion'] {
 
 function masteryRows(d: ClassData): MasteryRow[] {
   const codes = d.standards.map((s) => s.code);
+  // The first cell per student and code, as a search of the list would find it (cells come sorted).
+  const cells = new Map<string, MasteryCell>();
+  for (const c of d.masteryCells) if (!cells.has(`${c.personId}\u0000${c.code}`)) cells.set(`${c.personId}\u0000${c.code}`, c);
   return d.students.map((s) => ({
     personId: s.personId, displayName: s.displayName,
     cells: Object.fromEntries(codes.map((code) => {
-      const c = s.personId ? d.masteryCells.find((x) => x.personId === s.personId && x.code === code) : undefined;
+      const c = s.personId ? cells.get(`${s.personId}\u0000${code}`) : undefined;
       return [code, c ? cellView(c) : null];
     })),
   }));

@@ -12,6 +12,8 @@ import { log as defaultLog, type Logger } from '../log.js';
 import { calculate, DEFAULT_SCORE_SCALE, type CalculationMethod, type MethodKind, type ScoreRule } from './methods.js';
 import { defaultModel, type AttemptKind, type EvidenceState, type Level, type MasteryModel, type Observation } from './model.js';
 import { MasteryEstimateModel, masteryKey, type MasteryEstimateDoc } from './mastery.model.js';
+import { MasterySnapshotModel } from './snapshot.model.js';
+import { cellsOf, courseSnapshot, refreshSnapshotCells, type SnapshotCell } from './snapshot.js';
 
 /** What recording needs from a submitted attempt (SubmittedAttempt has all of it). */
 export type AttemptEvidenceInput = Pick<SubmittedAttempt, 'tenantId' | 'courseId' | 'personId' | 'placementId' | 'attemptId' | 'assessmentId' | 'submittedAt' | 'items'>;
@@ -90,19 +92,24 @@ export async function recordAttemptEvidence<S extends EvidenceState>(
   if (unknownItems) log.warn({ attemptId: e.attemptId, tenantId: e.tenantId, unknownItems }, 'items without a known difficulty: they count in points but not in the mastery model');
 
   const outcome: RecordOutcome = { applied: [], alreadyCounted: [] };
+  const keys: string[] = [];
   for (const [code, s] of byStandard) {
     const framework = s.framework ?? '';
     const evidence: StoredAttemptEvidence = {
       attemptId: e.attemptId, placementId: e.placementId, assessmentId: e.assessmentId, kind, at: e.submittedAt,
       points: Math.round(s.points * 1e6) / 1e6, maxPoints: s.maxPoints, items: s.items,
     };
+    const key = masteryKey(e.tenantId, e.courseId, e.personId, framework, code);
+    keys.push(key);
     const result = await applyEvidence(model, {
-      key: masteryKey(e.tenantId, e.courseId, e.personId, framework, code),
+      key,
       ids: { tenantId, courseId: oid(e.courseId, 'course'), personId: oid(e.personId, 'person') },
       framework, code, evidence,
     });
     outcome[result === 'applied' ? 'applied' : 'alreadyCounted'].push(code);
   }
+  // Also after a repeat delivery: it is how a snapshot missed by a crash between the two writes catches up.
+  if (keys.length) await refreshSnapshotCells(e.tenantId, e.courseId, e.personId, keys);
   return outcome;
 }
 
@@ -182,7 +189,7 @@ export interface MapOptions {
   scale?: readonly ScoreRule[];
 }
 
-function cellOf(d: StoredEstimate, o: MapOptions): MasteryCell {
+function cellOf(d: SnapshotCell, o: MapOptions): MasteryCell {
   const points = d.attempts.reduce((s, a) => s + a.points, 0);
   const max = d.attempts.reduce((s, a) => s + a.maxPoints, 0);
   const base = { personId: String(d.personId), framework: d.framework, code: d.code, evidence: d.evidence, attempts: d.attempts.length, updatedAt: new Date(d.updatedAt).toISOString() };
@@ -194,7 +201,7 @@ function cellOf(d: StoredEstimate, o: MapOptions): MasteryCell {
 const byStandard = (a: { framework: string; code: string }, b: { framework: string; code: string }) =>
   a.framework.localeCompare(b.framework) || a.code.localeCompare(b.code, 'en', { numeric: true });
 
-function mapOf(docs: StoredEstimate[], o: MapOptions): MasteryMap {
+function mapOf(docs: SnapshotCell[], o: MapOptions): MasteryMap {
   const cells = docs.map((d) => cellOf(d, o)).sort((a, b) => a.personId.localeCompare(b.personId) || byStandard(a, b));
   const standards = new Map<string, { framework: string; code: string }>();
   for (const c of cells) standards.set(`${c.framework}\u0000${c.code}`, { framework: c.framework, code: c.code });
@@ -206,18 +213,19 @@ function mapOf(docs: StoredEstimate[], o: MapOptions): MasteryMap {
   };
 }
 
-const PROJECTION = { state: 0, appliedAttemptIds: 0, 'attempts.items': 0 } as const;
-
-/** The course's students × standards map: one cell per student and standard with any evidence. */
+/**
+ * The course's students × standards map: one cell per student and standard with any evidence. Read from the course's
+ * snapshot (one document by _id), not by filtering the estimates; see snapshot.ts.
+ */
 export async function getMasteryMap(tenantId: string, courseId: string, o: MapOptions = {}): Promise<MasteryMap> {
-  const docs = (await MasteryEstimateModel.find({ tenantId: oid(tenantId, 'tenant'), courseId: oid(courseId, 'course') }, PROJECTION).lean()) as unknown as StoredEstimate[];
-  return mapOf(docs, o);
+  oid(tenantId, 'tenant'); oid(courseId, 'course');
+  return mapOf(cellsOf(await courseSnapshot(tenantId, courseId)), o);
 }
 
 /** One student's cells in one course (what a student sees when they revisit). */
 export async function getStudentMastery(tenantId: string, courseId: string, personId: string, o: MapOptions = {}): Promise<MasteryMap> {
-  const docs = (await MasteryEstimateModel.find({ tenantId: oid(tenantId, 'tenant'), courseId: oid(courseId, 'course'), personId: oid(personId, 'person') }, PROJECTION).lean()) as unknown as StoredEstimate[];
-  return mapOf(docs, o);
+  oid(tenantId, 'tenant'); oid(courseId, 'course'); oid(personId, 'person');
+  return mapOf(cellsOf(await courseSnapshot(tenantId, courseId), personId), o);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -233,8 +241,8 @@ export async function recordSubmittedAttempt(e: SubmittedAttempt): Promise<void>
  */
 export async function registerMasteryHooks(): Promise<void> {
   if (!onAttemptSubmitted.includes(recordSubmittedAttempt)) onAttemptSubmitted.push(recordSubmittedAttempt);
-  await MasteryEstimateModel.createCollection().catch(() => undefined); // exists already: fine
-  for (const [fields, options] of MasteryEstimateModel.schema.indexes()) {
-    await MasteryEstimateModel.collection.createIndex(fields as Record<string, 1 | -1>, options);
+  for (const model of [MasteryEstimateModel, MasterySnapshotModel]) {
+    await model.createCollection().catch(() => undefined); // exists already: fine
+    for (const [fields, options] of model.schema.indexes()) await model.collection.createIndex(fields as Record<string, 1 | -1>, options);
   }
 }

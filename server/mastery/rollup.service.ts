@@ -1,13 +1,15 @@
-// The district roll-up for one tenant (a district's LMS install): one streaming pass over its mastery estimates
-// (only the fields the roll-up needs), folded by rollup.ts, then standard descriptions and grades, course titles
-// and the titles of paired tests added. Answers are cached for a minute per tenant and view, and concurrent
+// The district roll-up for one tenant (a district's LMS install): one pass over its courses' mastery snapshots (one
+// document per course, read by _id; snapshot.ts), folded by rollup.ts, then standard descriptions and grades, course
+// titles and the titles of paired tests added. Answers are cached for a minute per tenant and view, and concurrent
 // requests for the same view share one pass: the numbers are aggregates, a minute old at worst.
 import mongoose from 'mongoose';
 import { getAssessment, getStandards } from '../content/content.service.js';
 import { getCourse } from '../courses/course.service.js';
 import { NotFound } from '../http/problem.js';
 import { log } from '../log.js';
-import { MasteryEstimateModel } from './mastery.model.js';
+// The tenant's course ids: course.service has no listing yet, so its model is read directly (ids only).
+import { CourseModel } from '../courses/course.model.js';
+import { cellsOf, readSnapshots, rebuildSnapshots } from './snapshot.js';
 import { LEVELS, type Level } from './model.js';
 import { createRollup, MIN_CELL, rollupCsv, type GradeRollup, type PairGrowth, type RollupCell, type RollupEstimate } from './rollup.js';
 
@@ -78,10 +80,20 @@ function viewFor(full: DistrictRollupView, q: RollupQuery): DistrictRollupView {
   return { ...base, ...(q.byCourse && byCourse ? { byCourse } : {}), ...(q.byGrade && byGrade ? { byGrade } : {}) };
 }
 
-const ROLLUP_FIELDS = {
-  _id: 0, courseId: 1, personId: 1, framework: 1, code: 1, level: 1, pMastery: 1, updatedAt: 1,
-  'attempts.assessmentId': 1, 'attempts.kind': 1, 'attempts.at': 1, 'attempts.points': 1, 'attempts.maxPoints': 1, 'attempts.items': 1,
-} as const;
+/**
+ * The tenant's snapshots, one per course. Courses without one (estimates from before snapshots, or loaded by other
+ * means) get theirs built first, all with one pass over the tenant's estimates.
+ */
+async function tenantSnapshots(tenantId: string) {
+  const courseIds = (await CourseModel.find({ tenantId: new mongoose.Types.ObjectId(tenantId) }, { _id: 1 }).lean()).map((c) => String(c._id));
+  const found = await readSnapshots(tenantId, courseIds);
+  const missing = courseIds.filter((id) => !found.has(id));
+  if (missing.length) {
+    await rebuildSnapshots(tenantId, missing);
+    for (const [id, doc] of await readSnapshots(tenantId, missing)) found.set(id, doc);
+  }
+  return found;
+}
 
 async function computeRollup(tenantId: string): Promise<DistrictRollupView> {
   const q: RollupQuery = { byCourse: true, byGrade: true };
@@ -100,13 +112,13 @@ async function computeRollup(tenantId: string): Promise<DistrictRollupView> {
   const grades = new Map<string, string>();
   const fold = createRollup({ pairs, byCourse: q.byCourse, byGrade: q.byGrade, gradeOf: (code) => grades.get(code) ?? null });
   const codes = new Set<string>();
-  const cursor = MasteryEstimateModel.find({ tenantId: new mongoose.Types.ObjectId(tenantId) }, ROLLUP_FIELDS).lean().cursor({ batchSize: 2000 });
-  for await (const doc of cursor) {
-    const e = doc as unknown as RollupEstimate & { courseId: mongoose.Types.ObjectId; personId: mongoose.Types.ObjectId };
-    const row: RollupEstimate = { ...e, courseId: String(e.courseId), personId: String(e.personId), attempts: e.attempts ?? [] };
-    if (row.attempts.some((a) => a.kind === 'post' && !postChecked.has(a.assessmentId))) await learnPairs(row);
-    codes.add(row.code);
-    fold.add(row);
+  for (const [courseId, snapshot] of await tenantSnapshots(tenantId)) {
+    for (const cell of cellsOf(snapshot)) {
+      const row: RollupEstimate = { ...cell, courseId };
+      if (row.attempts.some((a) => a.kind === 'post' && !postChecked.has(a.assessmentId))) await learnPairs(row);
+      codes.add(row.code);
+      fold.add(row);
+    }
   }
   // Grades are read by finish(), so the standards are looked up (once, for every code seen) before it.
   const standards = codes.size ? await getStandards([...codes], undefined, tenantId).catch(() => []) : [];

@@ -208,7 +208,7 @@ describe('deleting a student', () => {
     const before = await countAll();
     const r = await deleteStudentData(home.tenantId, (await findStudent(home.tenantId, S.sub))!, { dryRun: true });
     expect(r.deleted).toMatchObject({ people: 1, attempts: 2, grade_outbox: 2, accommodations: 1, idtokens: 1 });
-    expect(r.scrubbed).toEqual({ saved_groups: 1, roster_cache: 1 });
+    expect(r.scrubbed).toEqual({ saved_groups: 1, roster_cache: 1, mastery_snapshots: 2 }); // their rows in both courses' mastery snapshots
     expect(await countAll()).toEqual(before);
   });
 
