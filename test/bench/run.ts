@@ -27,7 +27,8 @@ const SETTINGS = {
   submits: { runs: 3, seconds: QUICK ? 5 : 10, concurrency: 5 },
   grades: { count: 1000, lmsDelayMs: 100, timeoutMs: QUICK ? 60_000 : 120_000 },
   dashboard: { classStudents: 40, standards: 30, districtStudents: 10_000, districtCourses: 400, connections: QUICK ? 2 : 4, requests: QUICK ? 12 : 24, rollupRequests: 200, batch: 5000,
-    besideDistrict: process.argv.includes('--dashboard-beside-district') },
+    // Timing the class dashboard again beside the district is opt-in: it keeps the whole bench under 10 minutes.
+    besideDistrict: process.argv.includes('--dashboard-beside-district'), coldPasses: 3 },
   rssSampleMs: 250,
 };
 
@@ -223,9 +224,10 @@ async function main(): Promise<void> {
         row(`dashboard data, ${s.classStudents} students × ${s.standards} standards: p50 / p95`, `${ms(d.dashboard.p50)} / ${ms(d.dashboard.p95)}`);
         row(`seed ${d.seed.districtEstimates} estimates (${s.districtStudents} students × ${s.standards} standards)`, `${round(d.seed.districtSeconds)} s (${round(d.seed.estimatesPerSecond, 0)}/s)`);
         row('district roll-up: first request (one pass) / another view', d.rollupCold.map((c) => ms(c.ms)).join(' / '));
-        row(`district roll-up (${s.districtStudents} students): p50 / p95`, `${ms(d.rollupWarm.p50)} / ${ms(d.rollupWarm.p95)}`);
-        if (d.dashboardWithDistrict !== null) row('dashboard data beside the district (one request)', ms(d.dashboardWithDistrict));
-        for (const t of [d.dashboard, d.rollupWarm]) if (t.non2xx || t.errors) notes.push(`${t.route}: ${t.non2xx} non-2xx answers, ${t.errors} errors`);
+        if (d.rollupColdPasses.passes) row(`district roll-up (${s.districtStudents} students), cold, ${d.rollupColdPasses.passes} passes: p50 / p95`, `${ms(d.rollupColdPasses.p50)} / ${ms(d.rollupColdPasses.p95)}`);
+        row(`district roll-up (${s.districtStudents} students), warm: p50 / p95`, `${ms(d.rollupWarm.p50)} / ${ms(d.rollupWarm.p95)}`);
+        if (d.dashboardWithDistrict) row('dashboard data beside the district: p50 / p95', `${ms(d.dashboardWithDistrict.p50)} / ${ms(d.dashboardWithDistrict.p95)}`);
+        for (const t of [d.dashboard, d.rollupWarm, ...(d.dashboardWithDistrict ? [d.dashboardWithDistrict] : [])]) if (t.non2xx || t.errors) notes.push(`${t.route}: ${t.non2xx} non-2xx answers, ${t.errors} errors`);
       });
     } finally {
       await seeding.close();

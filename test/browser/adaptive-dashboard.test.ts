@@ -8,12 +8,15 @@ import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssessmentModel } from '../../server/content/content.model.js';
 import { getItemVersions } from '../../server/content/content.service.js';
-import type { Item, ResponseValue } from '../../server/content/item.schema.js';
-import { registerLmsPlatform, TOOL_SCOPES } from '../../server/lti/registration.js';
+import type { Item } from '../../server/content/item.schema.js';
+import { TOOL_SCOPES } from '../../server/lti/registration.js';
 import type { RunningTool } from '../../server/main.js';
-import { createPlatform, driveLaunch, type Placement, type Platform } from '../platform/index.js';
-import { axeViolations, describeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
-import { startTestTool } from '../support/tool.js';
+import type { Placement, Platform } from '../platform/index.js';
+import { answerFor } from '../support/answers.js';
+import { sessionApi } from '../support/api.js';
+import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
+import { openToolPage, pageSession } from '../support/launch-page.js';
+import { launchSessionToken, startToolWithLms } from '../support/lti.js';
 
 let tool: RunningTool;
 let lms: Platform;
@@ -22,28 +25,9 @@ let page: Page;
 let tenantId = '';
 let postPlacement: Placement;
 
-function answerFor(item: Item, right: boolean): ResponseValue {
-  const i = item.interaction;
-  switch (i.type) {
-    case 'single': return { type: 'single', choice: right ? i.key.correct : i.choices.find((c) => c.id !== i.key.correct)!.id };
-    case 'multiple': return { type: 'multiple', choices: right ? [...i.key.correct] : [i.choices.find((c) => !i.key.correct.includes(c.id))!.id] };
-    case 'numeric': return { type: 'numeric', text: right ? String(i.key.value) : '987654' };
-    case 'text': return { type: 'text', text: right ? i.key.accepted[0]! : 'zzz' };
-    case 'order': return { type: 'order', order: right ? [...i.key.correctOrder] : [...i.key.correctOrder].reverse() };
-  }
-}
-
 /** A real launch of the student, then the whole test (part by part when adaptive) through the API. */
 async function takeTest(userId: string, placement: Placement, rightFor: (item: Item) => boolean): Promise<void> {
-  const { toolResponse } = await driveLaunch(lms, { userId, resourceLinkId: placement.resourceLinkId });
-  expect(toolResponse.status).toBe(200);
-  const token = /session="([^"]+)"/.exec(await toolResponse.text())?.[1];
-  expect(token).toBeTruthy();
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${tool.url}/api${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    expect(res.status, `${method} ${path}`).toBeLessThan(300);
-    return res.json();
-  };
+  const call = sessionApi(tool.url, await launchSessionToken(lms, userId, placement.resourceLinkId));
   let view = await call('POST', '/attempts', {});
   for (let guard = 0; guard < 20; guard++) {
     const items = new Map((await getItemVersions(tenantId, view.items.map((i: any) => ({ id: i.itemId, version: i.version })))).map((i) => [i.id, i]));
@@ -60,15 +44,7 @@ async function takeTest(userId: string, placement: Placement, rightFor: (item: I
 }
 
 beforeAll(async () => {
-  tool = await startTestTool();
-  lms = createPlatform({ toolUrl: tool.url, productFamily: 'moodle' });
-  await lms.start();
-  const r = lms.registration();
-  const { tenants } = await registerLmsPlatform(tool.app.lti, {
-    issuer: r.issuer, clientId: r.clientId, deploymentIds: [r.deploymentId], productFamily: lms.productFamily,
-    authEndpoint: r.authenticationEndpoint, tokenEndpoint: r.accesstokenEndpoint, jwksUrl: r.keysetUrl, scopes: TOOL_SCOPES, registeredVia: 'manual',
-  });
-  tenantId = String(tenants[0]!._id);
+  ({ tool, lms, tenantId } = await startToolWithLms({ productFamily: 'moodle', scopes: TOOL_SCOPES }));
   // An adaptive post-test paired with the ready-made fixed Grade 7 Ratios pre-test, in this district.
   const template = await AssessmentModel.findById('starter-g7-rp-adaptive').lean();
   await AssessmentModel.create({ ...template, _id: 'bad-post', tenantId, title: 'Ratios — adaptive post-test', kind: 'post', pairedWith: 'starter-g7-rp-pre', source: 'blueprint' });
@@ -93,11 +69,6 @@ afterAll(async () => {
   await tool?.stop();
 });
 
-async function expectNoAxeViolations(frame: Frame, where: string): Promise<void> {
-  const v = await axeViolations(frame);
-  expect(v, `${where}:\n${describeViolations(v)}`).toEqual([]);
-}
-
 const whole = (x: number) => (Math.round(x) < 0 ? `−${Math.abs(Math.round(x))}` : String(Math.round(x)));
 
 describe('the teacher dashboard of an adaptive post-test', () => {
@@ -111,11 +82,8 @@ describe('the teacher dashboard of an adaptive post-test', () => {
   };
 
   it('says in words how far the class moved on the common scale, with its 95% interval', async () => {
-    await page.goto(`${lms.url}/course/launch?${new URLSearchParams({ user: 'u1001', placement: postPlacement.resourceLinkId })}`);
-    ui = page.frameLocator('#tool-frame');
-    await ui.locator('gl-teacher-page').getByRole('heading', { level: 1 }).waitFor({ timeout: 20_000 });
-    frame = (await (await page.locator('#tool-frame').elementHandle())!.contentFrame())!;
-    token = (await frame.evaluate(() => document.querySelector('gl-teacher-page')!.getAttribute('session')))!;
+    ({ frame, ui } = await openToolPage(page, lms, 'u1001', postPlacement));
+    token = await pageSession(frame);
     const placementId = (await api('/session')).placement.id;
     const { growth } = await api(`/placements/${placementId}/dashboard`);
     const s = growth.scale;

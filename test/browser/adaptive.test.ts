@@ -2,14 +2,14 @@
 // (LTI 1.3 through the platform simulator): answers part 1, loses the network inside it, answers on and presses
 // "Finish this part" offline, is told the part will be finished once back online, reconnects, gets part 2, and
 // goes on until the results show a level per standard, the chance of mastery and a scale score. axe checks each screen.
-import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttemptModel } from '../../server/delivery/attempt.model.js';
-import { registerLmsPlatform } from '../../server/lti/registration.js';
 import type { RunningTool } from '../../server/main.js';
-import { createPlatform, type Platform, type Placement } from '../platform/index.js';
-import { axeViolations, describeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
-import { startTestTool } from '../support/tool.js';
+import type { Platform, Placement } from '../platform/index.js';
+import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
+import { coursePageUrl, expectText, textOf, toolDocument } from '../support/launch-page.js';
+import { startToolWithLms } from '../support/lti.js';
 
 let tool: RunningTool;
 let platform: Platform;
@@ -17,14 +17,7 @@ let placement: Placement;
 let browser: TestBrowser;
 
 beforeAll(async () => {
-  tool = await startTestTool();
-  platform = createPlatform({ toolUrl: tool.url, productFamily: 'moodle' });
-  await platform.start();
-  const r = platform.registration();
-  await registerLmsPlatform(tool.app.lti, {
-    issuer: r.issuer, clientId: r.clientId, deploymentIds: [r.deploymentId], productFamily: platform.productFamily,
-    authEndpoint: r.authenticationEndpoint, tokenEndpoint: r.accesstokenEndpoint, jwksUrl: r.keysetUrl,
-  });
+  ({ tool, lms: platform } = await startToolWithLms({ productFamily: 'moodle' }));
   // As in the demo LMS (scripts/demo.ts): an activity for the ready-made adaptive Grade 7 Ratios diagnostic.
   placement = platform.addPlacement({ title: 'Grade 7 Ratios — Adaptive diagnostic', custom: { growthline_assessment: 'starter-g7-rp-adaptive' } });
   browser = await launchBrowser();
@@ -36,25 +29,9 @@ afterAll(async () => {
   await tool?.stop();
 });
 
-const launchUrl = (userId: string) => `${platform.url}/course/launch?${new URLSearchParams({ user: userId, placement: placement.resourceLinkId })}`;
+const launchUrl = (userId: string) => coursePageUrl(platform, userId, placement);
 
-async function toolFrame(page: Page): Promise<Frame> {
-  await expect.poll(() => page.frames().some((f) => f.url().startsWith(tool.url) && f.url().includes('/lti/')), { timeout: 15_000 }).toBe(true);
-  return page.frames().find((f) => f.url().startsWith(tool.url) && f.url().includes('/lti/'))!;
-}
-
-async function textOf(l: Locator, timeout = 15_000): Promise<string> {
-  return (await l.first().textContent({ timeout })) ?? '';
-}
-
-async function expectText(l: Locator, re: RegExp, timeout = 15_000) {
-  await expect.poll(() => textOf(l, timeout).catch(() => ''), { timeout }).toMatch(re);
-}
-
-async function expectNoAxeViolations(target: Frame, where: string) {
-  const v = await axeViolations(target);
-  expect(v, `${where}:\n${describeViolations(v)}`).toEqual([]);
-}
+const toolFrame = (page: Page) => toolDocument(page, tool.url);
 
 /** Gives some answer to the question on screen, whatever its type (right or wrong does not matter here). */
 async function answerSomething(f: FrameLocator) {

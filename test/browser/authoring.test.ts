@@ -1,15 +1,13 @@
 // Acceptance: a teacher, launched from the demo LMS into its course frame, writes an item, previews and
 // saves it, builds a two-standard pre/post assessment, and then adds it to the course through a deep
 // linking launch. axe-core finds nothing on the item bank, the editor and the builder.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Frame, FrameLocator, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerLmsPlatform } from '../../server/lti/registration.js';
 import type { RunningTool } from '../../server/main.js';
-import { createPlatform, type Platform } from '../platform/index.js';
-import { axeViolations, describeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
-import { startTestTool } from '../support/tool.js';
+import type { Platform } from '../platform/index.js';
+import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
+import { toolFrame as launchedFrame } from '../support/launch-page.js';
+import { startToolWithLms } from '../support/lti.js';
 
 let tool: RunningTool;
 let lms: Platform;
@@ -20,14 +18,7 @@ const STEM = 'What is \\( \\frac{3}{4} \\) of 12 apples?';
 const TITLE = 'Ratios and expressions check';
 
 beforeAll(async () => {
-  tool = await startTestTool();
-  lms = createPlatform({ toolUrl: tool.url });
-  await lms.start();
-  const r = lms.registration();
-  await registerLmsPlatform(tool.app.lti, {
-    issuer: r.issuer, clientId: r.clientId, deploymentIds: [r.deploymentId], productFamily: lms.productFamily,
-    authEndpoint: r.authenticationEndpoint, tokenEndpoint: r.accesstokenEndpoint, jwksUrl: r.keysetUrl,
-  });
+  ({ tool, lms } = await startToolWithLms({ productFamily: 'moodle' }));
   browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
   page = await browser.context.newPage();
 }, 120_000);
@@ -38,24 +29,9 @@ afterAll(async () => {
   await tool?.stop();
 });
 
-/** The tool's frame in the LMS course page, once the launch has rendered `tag`. */
-async function toolFrame(tag: string): Promise<{ frame: Frame; ui: FrameLocator }> {
-  const ui = page.frameLocator('#tool-frame');
-  const frame = await (await page.locator('#tool-frame').elementHandle())!.contentFrame();
-  await ui.locator(tag).getByRole('heading', { level: 1 }).waitFor({ timeout: 20_000 }).catch(async (err: Error) => {
-    throw new Error(`${err.message}\nThe frame shows ${frame?.url()}:\n${(await frame?.content())?.slice(0, 2000)}`);
-  });
-  return { frame: frame!, ui };
-}
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function expectNoAxeViolations(frame: Frame, include: string): Promise<void> {
-  // The tool's CSP (script-src 'self') refuses an injected <script>; evaluate bypasses CSP.
-  if (!(await frame.evaluate(() => 'axe' in window))) await frame.evaluate(AXE_SOURCE);
-  const v = await axeViolations(frame, { include });
-  expect(v, describeViolations(v)).toEqual([]);
-}
+const toolFrame = (tag: string) => launchedFrame(page, tag);
+/** axe on the tool's own element only (`include`, e.g. gl-teacher-page), not the LMS around it. */
+const expectNoAxeViolationsIn = (frame: Frame, include: string) => expectNoAxeViolations(frame, include, { include });
 
 describe('authoring through a real teacher launch', () => {
   it('a teacher writes an item, previews it, saves two versions, and finds it in the bank', async () => {
@@ -68,7 +44,7 @@ describe('authoring through a real teacher launch', () => {
     const bank = ui.locator('gl-item-bank');
     await expect.poll(() => bank.getByRole('status').first().textContent(), { timeout: 15_000 }).toMatch(/Showing 1–20 of \d+ items/);
     await expect.poll(() => bank.getByRole('button', { name: 'Duplicate to edit' }).count()).toBeGreaterThan(0);
-    await expectNoAxeViolations(frame, 'gl-teacher-page');
+    await expectNoAxeViolationsIn(frame, 'gl-teacher-page');
 
     await bank.getByRole('button', { name: 'New item' }).click();
     const editor = ui.locator('gl-item-editor');
@@ -80,7 +56,7 @@ describe('authoring through a real teacher launch', () => {
     const stem = editor.getByLabel('Question (what the student reads)');
     expect(await stem.getAttribute('aria-invalid')).toBe('true');
     expect(await stem.getAttribute('aria-describedby')).toContain('err-stem');
-    await expectNoAxeViolations(frame, 'gl-teacher-page');
+    await expectNoAxeViolationsIn(frame, 'gl-teacher-page');
 
     await stem.fill(STEM);
     await editor.getByLabel('Choice 1', { exact: true }).fill('9');
@@ -99,7 +75,7 @@ describe('authoring through a real teacher launch', () => {
     expect(await preview.locator('.stem math').count()).toBe(1);
     expect(await preview.getByRole('radio').count()).toBe(3);
     expect(await editor.getByRole('alert').count()).toBe(0);
-    await expectNoAxeViolations(frame, 'gl-teacher-page');
+    await expectNoAxeViolationsIn(frame, 'gl-teacher-page');
 
     await editor.getByRole('button', { name: 'Save item' }).click();
     await expect.poll(() => editor.locator('.status').textContent(), { timeout: 10_000 }).toBe('Saved. This is version 1.');
@@ -127,7 +103,7 @@ describe('authoring through a real teacher launch', () => {
     await builder.getByLabel('Standard 1').selectOption('7.RP.A.1');
     await builder.getByRole('button', { name: 'Add a standard' }).click();
     await builder.getByLabel('Standard 2').selectOption('7.EE.A.1');
-    await expectNoAxeViolations(frame, 'gl-teacher-page');
+    await expectNoAxeViolationsIn(frame, 'gl-teacher-page');
 
     await builder.getByRole('button', { name: 'Build assessment' }).click();
     await builder.getByRole('heading', { name: 'Built 2 assessments' }).waitFor({ timeout: 15_000 });
@@ -135,7 +111,7 @@ describe('authoring through a real teacher launch', () => {
     expect(report).toMatch(/Pre-test[\s\S]*Post-test[\s\S]*Balance/);
     expect(report).toMatch(/7\.RP\.A\.1[\s\S]*7\.EE\.A\.1/);
     expect(await builder.locator('tbody tr').count()).toBe(2);
-    await expectNoAxeViolations(frame, 'gl-teacher-page');
+    await expectNoAxeViolationsIn(frame, 'gl-teacher-page');
   }, 60_000);
 
   it('the new assessment appears in the deep-linking picker and is added to the course', async () => {
@@ -150,7 +126,7 @@ describe('authoring through a real teacher launch', () => {
     expect(await list.getByRole('radio').count()).toBe(0);
     await pre.check();
     const id = await pre.getAttribute('value');
-    await expectNoAxeViolations(frame, 'gl-picker-page');
+    await expectNoAxeViolationsIn(frame, 'gl-picker-page');
 
     await ui.getByRole('button', { name: 'Add to course' }).click();
     await expect.poll(() => lms.received.deepLinks.length, { timeout: 15_000 }).toBe(1);

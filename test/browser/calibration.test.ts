@@ -6,12 +6,13 @@ import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CalibrationRunModel } from '../../server/adaptive/calibration.model.js';
 import { AttemptModel } from '../../server/delivery/attempt.model.js';
-import { registerLmsPlatform, TOOL_SCOPES } from '../../server/lti/registration.js';
+import { TOOL_SCOPES } from '../../server/lti/registration.js';
 import type { RunningTool } from '../../server/main.js';
 import { seedCalibrationAssessment, simulateStudents, type CalibrationFixture } from '../integration/calibration.fixtures.js';
-import { createPlatform, type Platform } from '../platform/index.js';
-import { axeViolations, describeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
-import { startTestTool } from '../support/tool.js';
+import type { Platform } from '../platform/index.js';
+import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
+import { openToolPage } from '../support/launch-page.js';
+import { startToolWithLms } from '../support/lti.js';
 
 let tool: RunningTool;
 let lms: Platform;
@@ -21,15 +22,7 @@ let tenantId: string;
 let fixture: CalibrationFixture;
 
 beforeAll(async () => {
-  tool = await startTestTool();
-  lms = createPlatform({ toolUrl: tool.url, productFamily: 'moodle' });
-  await lms.start();
-  const r = lms.registration();
-  const { tenants } = await registerLmsPlatform(tool.app.lti, {
-    issuer: r.issuer, clientId: r.clientId, deploymentIds: [r.deploymentId], productFamily: lms.productFamily,
-    authEndpoint: r.authenticationEndpoint, tokenEndpoint: r.accesstokenEndpoint, jwksUrl: r.keysetUrl, scopes: TOOL_SCOPES, registeredVia: 'manual',
-  });
-  tenantId = String(tenants[0]!._id);
+  ({ tool, lms, tenantId } = await startToolWithLms({ productFamily: 'moodle', scopes: TOOL_SCOPES }));
   fixture = await seedCalibrationAssessment(tenantId);
   await simulateStudents(tenantId, fixture, 90, 5, 2);
   lms.addPlacement({ title: 'Ratios check', custom: { growthline_assessment: fixture.assessmentId } });
@@ -43,21 +36,13 @@ afterAll(async () => {
   await tool?.stop();
 });
 
-async function expectNoAxeViolations(frame: Frame, where: string): Promise<void> {
-  const v = await axeViolations(frame);
-  expect(v, `${where}:\n${describeViolations(v)}`).toEqual([]);
-}
-
 describe('the item-quality report through a real teacher launch', () => {
   let frame: Frame;
   let ui: FrameLocator;
 
   it('lists the question strong students get wrong first, with the reason in words, after "Recalculate"', async () => {
     const placement = lms.placements.find((p) => p.title === 'Ratios check')!;
-    await page.goto(`${lms.url}/course/launch?${new URLSearchParams({ user: 'u1001', placement: placement.resourceLinkId })}`);
-    ui = page.frameLocator('#tool-frame');
-    await ui.locator('gl-teacher-page').getByRole('heading', { level: 1 }).waitFor({ timeout: 20_000 });
-    frame = (await (await page.locator('#tool-frame').elementHandle())!.contentFrame())!;
+    ({ frame, ui } = await openToolPage(page, lms, 'u1001', placement));
 
     const tab = ui.getByRole('tab', { name: 'Item quality' });
     await tab.focus();

@@ -10,12 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssessmentModel } from '../../server/content/content.model.js';
 import { importBank } from '../../server/content/content.service.js';
 import { ItemSchema, type Item } from '../../server/content/item.schema.js';
-import { registerLmsPlatform, TOOL_SCOPES } from '../../server/lti/registration.js';
+import { TOOL_SCOPES } from '../../server/lti/registration.js';
 import type { RunningTool } from '../../server/main.js';
 import { parseCsv } from '../../server/mastery/csv.js';
-import { createPlatform, driveLaunch, type DemoUser, type Placement, type Platform } from '../platform/index.js';
-import { axeViolations, describeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
-import { startTestTool } from '../support/tool.js';
+import type { DemoUser, Placement, Platform } from '../platform/index.js';
+import { sessionApi } from '../support/api.js';
+import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
+import { openToolPage, pageSession } from '../support/launch-page.js';
+import { launchSessionToken, startToolWithLms } from '../support/lti.js';
 
 const RP = '7.RP.A.1';
 const EE = '7.EE.A.1';
@@ -49,32 +51,16 @@ const WRONG: Answers = ['a', 'a', 'a', 'a'];
 
 /** A real launch of the student, then the whole test through the API with the session that launch gave. */
 async function takeTest(userId: string, placement: Placement, answers: Answers): Promise<void> {
-  const { toolResponse } = await driveLaunch(lms, { userId, resourceLinkId: placement.resourceLinkId });
-  expect(toolResponse.status).toBe(200);
-  const token = /session="([^"]+)"/.exec(await toolResponse.text())?.[1];
-  expect(token).toBeTruthy();
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${tool.url}/api${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    expect(res.status, `${method} ${path}`).toBeLessThan(300);
-    return res.json();
-  };
+  const call = sessionApi(tool.url, await launchSessionToken(lms, userId, placement.resourceLinkId));
   const attempt = await call('POST', '/attempts', {});
   for (const [n, choice] of answers.entries()) await call('PUT', `/attempts/${attempt.id}/responses/${n + 1}`, { value: { type: 'single', choice }, seq: 1 });
   await call('POST', `/attempts/${attempt.id}/submit`, {});
 }
 
 beforeAll(async () => {
-  tool = await startTestTool();
   // Moodle: its login initiation carries no platform-storage target, so the students' launches can run without a browser.
-  lms = createPlatform({ toolUrl: tool.url, productFamily: 'moodle' });
-  lms.users.push(NIA);
-  await lms.start();
-  const r = lms.registration();
-  const { tenants } = await registerLmsPlatform(tool.app.lti, {
-    issuer: r.issuer, clientId: r.clientId, deploymentIds: [r.deploymentId], productFamily: lms.productFamily,
-    authEndpoint: r.authenticationEndpoint, tokenEndpoint: r.accesstokenEndpoint, jwksUrl: r.keysetUrl, scopes: TOOL_SCOPES, registeredVia: 'manual',
-  });
-  const tenantId = String(tenants[0]!._id);
+  let tenantId: string;
+  ({ tool, lms, tenantId } = await startToolWithLms({ productFamily: 'moodle', users: [NIA], scopes: TOOL_SCOPES }));
   const bank = [...PRE, ...POST].map((id, i) => item(id, i % 4 < 2 ? RP : EE));
   const practice = ['bd-practice-rp1', 'bd-practice-rp2', 'bd-practice-ee1', 'bd-practice-ee2'].map((id, i) => item(id, i < 2 ? RP : EE, i - 1));
   const imported = await importBank(tenantId, [...bank, ...practice], [
@@ -105,18 +91,6 @@ afterAll(async () => {
   await tool?.stop();
 });
 
-async function toolFrame(tag: string): Promise<{ frame: Frame; ui: FrameLocator }> {
-  const ui = page.frameLocator('#tool-frame');
-  await ui.locator(tag).getByRole('heading', { level: 1 }).waitFor({ timeout: 20_000 });
-  const frame = await (await page.locator('#tool-frame').elementHandle())!.contentFrame();
-  return { frame: frame!, ui };
-}
-
-async function expectNoAxeViolations(frame: Frame, where: string): Promise<void> {
-  const v = await axeViolations(frame);
-  expect(v, `${where}:\n${describeViolations(v)}`).toEqual([]);
-}
-
 let teacherToken = '';
 const api = async (path: string) => {
   const res = await fetch(`${tool.url}/api${path}`, { headers: { authorization: `Bearer ${teacherToken}` } });
@@ -131,9 +105,8 @@ describe('the teacher dashboard through a real teacher launch', () => {
   let placementId = '';
 
   it('opens on the dashboard and lists the whole roster with each student\'s status', async () => {
-    await page.goto(`${lms.url}/course/launch?${new URLSearchParams({ user: 'u1001', placement: postPlacement.resourceLinkId })}`);
-    ({ frame, ui } = await toolFrame('gl-teacher-page'));
-    teacherToken = (await frame.evaluate(() => document.querySelector('gl-teacher-page')!.getAttribute('session')))!;
+    ({ frame, ui } = await openToolPage(page, lms, 'u1001', postPlacement));
+    teacherToken = await pageSession(frame);
     placementId = (await api('/session')).placement.id;
 
     const tab = ui.getByRole('tab', { name: 'Dashboard' });
@@ -281,8 +254,7 @@ describe('the teacher dashboard through a real teacher launch', () => {
 
 describe('a student\'s own progress', () => {
   it('shows after the results and as its own view, only for that student, with no axe violations', async () => {
-    await page.goto(`${lms.url}/course/launch?${new URLSearchParams({ user: 'u2003', placement: postPlacement.resourceLinkId })}`);
-    const { frame, ui } = await toolFrame('gl-student-page');
+    const { frame, ui } = await openToolPage(page, lms, 'u2003', postPlacement, 'gl-student-page');
     const progress = ui.locator('gl-my-progress');
     await progress.getByRole('heading', { name: 'My progress' }).waitFor({ timeout: 20_000 });
     expect(await ui.locator('gl-results').count()).toBe(1);

@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertCourse, upsertPerson } from '../../server/courses/course.service.js';
-import { registerLmsPlatform, TOOL_SCOPES } from '../../server/lti/registration.js';
+import { TOOL_SCOPES } from '../../server/lti/registration.js';
 import type { RunningTool } from '../../server/main.js';
 import { MasteryEstimateModel, masteryKey } from '../../server/mastery/mastery.model.js';
 import type { Level } from '../../server/mastery/model.js';
-import { createPlatform, type DemoUser, type Placement, type Platform } from '../platform/index.js';
-import { axeViolations, describeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
-import { startTestTool } from '../support/tool.js';
+import type { DemoUser, Placement, Platform } from '../platform/index.js';
+import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
+import { openToolPage } from '../support/launch-page.js';
+import { startToolWithLms } from '../support/lti.js';
 
 let tool: RunningTool;
 let lms: Platform;
@@ -42,16 +43,8 @@ async function seedClass(tenantId: string, contextId: string, title: string, lev
 }
 
 beforeAll(async () => {
-  tool = await startTestTool();
-  lms = createPlatform({ toolUrl: tool.url, productFamily: 'moodle' });
-  lms.users.push(ADMIN);
-  await lms.start();
-  const r = lms.registration();
-  const { tenants } = await registerLmsPlatform(tool.app.lti, {
-    issuer: r.issuer, clientId: r.clientId, deploymentIds: [r.deploymentId], productFamily: lms.productFamily,
-    authEndpoint: r.authenticationEndpoint, tokenEndpoint: r.accesstokenEndpoint, jwksUrl: r.keysetUrl, scopes: TOOL_SCOPES, registeredVia: 'manual',
-  });
-  const tenantId = String(tenants[0]!._id);
+  let tenantId: string;
+  ({ tool, lms, tenantId } = await startToolWithLms({ productFamily: 'moodle', users: [ADMIN], scopes: TOOL_SCOPES }));
   // Period 1: 7 students on two standards; period 2: 3 students on one (a small class: suppressed).
   await seedClass(tenantId, 'period-1', 'Math 7 Period 1', ['beginning', 'developing', 'developing', 'proficient', 'proficient', 'mastered', 'mastered'], ['7.RP.A.1', '7.RP.A.2']);
   await seedClass(tenantId, 'period-2', 'Math 7 Period 2', ['mastered', 'mastered', 'proficient'], ['7.RP.A.1']);
@@ -66,18 +59,7 @@ afterAll(async () => {
   await tool?.stop();
 });
 
-async function launchAs(user: string): Promise<{ frame: Frame; ui: FrameLocator }> {
-  await page.goto(`${lms.url}/course/launch?${new URLSearchParams({ user, placement: placement.resourceLinkId })}`);
-  const ui = page.frameLocator('#tool-frame');
-  await ui.locator('gl-teacher-page').getByRole('heading', { level: 1 }).waitFor({ timeout: 20_000 });
-  const frame = await (await page.locator('#tool-frame').elementHandle())!.contentFrame();
-  return { frame: frame!, ui };
-}
-
-async function expectNoAxeViolations(frame: Frame, where: string): Promise<void> {
-  const v = await axeViolations(frame);
-  expect(v, `${where}:\n${describeViolations(v)}`).toEqual([]);
-}
+const launchAs = (user: string) => openToolPage(page, lms, user, placement);
 
 describe('the district roll-up in the teacher page', () => {
   it('has no District tab for a teacher', async () => {

@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssessmentModel } from '../../server/content/content.model.js';
 import { importBank } from '../../server/content/content.service.js';
 import { ItemSchema } from '../../server/content/item.schema.js';
-import { registerLmsPlatform } from '../../server/lti/registration.js';
 import type { RunningTool } from '../../server/main.js';
 import { bundleSizes, MANIFEST } from '../bench/bundles.js';
-import { createPlatform, type Platform, type Placement } from '../platform/index.js';
+import type { Platform, Placement } from '../platform/index.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
-import { startTestTool } from '../support/tool.js';
+import { coursePageUrl } from '../support/launch-page.js';
+import { startToolWithLms } from '../support/lti.js';
 
 let tool: RunningTool;
 let platform: Platform;
@@ -21,20 +21,14 @@ let placement: Placement;
 let browser: TestBrowser | undefined;
 
 beforeAll(async () => {
-  tool = await startTestTool();
-  platform = createPlatform({ toolUrl: tool.url, productFamily: 'canvas' });
-  await platform.start();
-  const r = platform.registration();
-  const { tenants } = await registerLmsPlatform(tool.app.lti, {
-    issuer: r.issuer, clientId: r.clientId, deploymentIds: [r.deploymentId], productFamily: platform.productFamily,
-    authEndpoint: r.authenticationEndpoint, tokenEndpoint: r.accesstokenEndpoint, jwksUrl: r.keysetUrl,
-  });
+  let tenantId: string;
+  ({ tool, lms: platform, tenantId } = await startToolWithLms({ productFamily: 'canvas' }));
   const items = ['1', '2'].map((n) => ItemSchema.parse({
     id: `chunks-${n}`, standards: ['7.RP.A.1'], difficulty: 0, stem: `Question number ${n}: which is larger?`,
     interaction: { type: 'single', shuffle: false, choices: [{ id: 'a', content: 'Two' }, { id: 'b', content: 'Ten' }], key: { correct: 'b' } },
     feedback: { explanation: 'Ten is more than two.' },
   }));
-  const imported = await importBank(String(tenants[0]!._id), items, [{ id: 'chunks-check', title: 'Chunks check', itemIds: items.map((i) => i.id) }]);
+  const imported = await importBank(tenantId, items, [{ id: 'chunks-check', title: 'Chunks check', itemIds: items.map((i) => i.id) }]);
   if (imported.problems.length) throw new Error(JSON.stringify(imported.problems));
   await AssessmentModel.updateOne({ _id: imported.assessments[0]! }, { $set: { settings: { attemptsAllowed: 1, timeLimitMinutes: null, showCorrectAnswers: false } } });
   placement = platform.addPlacement({ title: 'Chunks check', custom: { growthline_assessment: imported.assessments[0]! } });
@@ -92,7 +86,7 @@ describe('the student page, downloaded in pieces', () => {
     browser = await launchBrowser();
     const page = await browser.context.newPage();
     const log = assetLog(page);
-    await page.goto(`${platform.url}/course/launch?${new URLSearchParams({ user: students()[0]!.id, placement: placement.resourceLinkId })}`);
+    await page.goto(coursePageUrl(platform, students()[0]!.id, placement));
     const f = page.frameLocator('#tool-frame');
     await expect.poll(() => f.getByRole('heading', { level: 2 }).textContent({ timeout: 20_000 }), { timeout: 25_000 }).toMatch(/Question 1 of 2/);
     await expect.poll(() => log, { timeout: 10_000 }).toEqual(expect.arrayContaining([builtFile(LAZY[0]!), builtFile(LAZY[1]!)]));

@@ -3,18 +3,18 @@
 // relaunches mid-test while a save is stuck and finds every answer, loses the network for three
 // questions, submits, and gets per-standard results — and the server holds every answer.
 // axe-core checks the question, review and results screens; a 320 px window must not scroll sideways.
-import type { Frame, FrameLocator, Locator, Page, Route } from 'playwright-core';
+import type { Frame, FrameLocator, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssessmentModel } from '../../server/content/content.model.js';
 import { importBank } from '../../server/content/content.service.js';
 import { ItemSchema, type Item, type ResponseValue } from '../../server/content/item.schema.js';
 import { AttemptModel } from '../../server/delivery/attempt.model.js';
-import { registerLmsPlatform } from '../../server/lti/registration.js';
 import type { RunningTool } from '../../server/main.js';
-import { createPlatform, type Platform, type Placement } from '../platform/index.js';
-import { axeViolations, describeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
+import type { Platform, Placement } from '../platform/index.js';
+import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
+import { coursePageUrl, expectText, textOf, toolDocument } from '../support/launch-page.js';
+import { startToolWithLms } from '../support/lti.js';
 import { sessionFor, type TestTenant } from '../support/session.js';
-import { startTestTool } from '../support/tool.js';
 
 const RP = '7.RP.A.1';
 const EE = '7.EE.A.1';
@@ -55,15 +55,9 @@ let timedPlacement: Placement;
 let browser: TestBrowser;
 
 beforeAll(async () => {
-  tool = await startTestTool();
-  platform = createPlatform({ toolUrl: tool.url, productFamily: 'canvas' });
-  await platform.start();
-  const r = platform.registration();
-  const { platform: reg, tenants } = await registerLmsPlatform(tool.app.lti, {
-    issuer: r.issuer, clientId: r.clientId, deploymentIds: [r.deploymentId], productFamily: platform.productFamily,
-    authEndpoint: r.authenticationEndpoint, tokenEndpoint: r.accesstokenEndpoint, jwksUrl: r.keysetUrl,
-  });
-  tenant = { tenantId: String(tenants[0]!._id), platformId: String(reg._id) };
+  let tenantId: string, platformId: string;
+  ({ tool, lms: platform, tenantId, platformId } = await startToolWithLms({ productFamily: 'canvas' }));
+  tenant = { tenantId, platformId };
   const items = QUESTIONS.map((q) => ItemSchema.parse({
     id: `browser-${q.id}`, standards: [q.standard], difficulty: 0, stem: q.content, interaction: q.interaction,
     feedback: { explanation: 'Work it out step by step.' },
@@ -87,26 +81,9 @@ afterAll(async () => {
 });
 
 const students = () => platform.users.filter((u) => u.roleLabel === 'Student');
-const courseLaunchUrl = (userId: string) => `${platform.url}/course/launch?${new URLSearchParams({ user: userId, placement: placement.resourceLinkId })}`;
+const courseLaunchUrl = (userId: string) => coursePageUrl(platform, userId, placement);
 
-/** The tool's document inside the LMS page (for axe and script), once it has loaded. */
-async function toolFrame(page: Page): Promise<Frame> {
-  await expect.poll(() => page.frames().some((f) => f.url().startsWith(tool.url) && f.url().includes('/lti/')), { timeout: 15_000 }).toBe(true);
-  return page.frames().find((f) => f.url().startsWith(tool.url) && f.url().includes('/lti/'))!;
-}
-
-async function textOf(l: Locator, timeout = 15_000): Promise<string> {
-  return (await l.first().textContent({ timeout })) ?? '';
-}
-
-async function expectText(l: Locator, re: RegExp, timeout = 15_000) {
-  await expect.poll(() => textOf(l, timeout).catch(() => ''), { timeout }).toMatch(re);
-}
-
-async function expectNoAxeViolations(target: Page | Frame, where: string) {
-  const v = await axeViolations(target);
-  expect(v, `${where}:\n${describeViolations(v)}`).toEqual([]);
-}
+const toolFrame = (page: Page) => toolDocument(page, tool.url);
 
 /** The question on screen, by its stem. */
 async function currentQuestion(f: FrameLocator) {

@@ -6,11 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssessmentModel } from '../../server/content/content.model.js';
 import { getItemVersions } from '../../server/content/content.service.js';
-import type { Item, ResponseValue } from '../../server/content/item.schema.js';
+import type { Item } from '../../server/content/item.schema.js';
 import { PersonModel } from '../../server/courses/course.model.js';
 import { AttemptModel } from '../../server/delivery/attempt.model.js';
 import type { RunningTool } from '../../server/main.js';
 import { parseCsv } from '../../server/mastery/csv.js';
+import { answerFor } from '../support/answers.js';
 import { createTestTenant, sessionFor, type TestSession, type TestTenant } from '../support/session.js';
 import { startTestTool } from '../support/tool.js';
 import { apiCaller } from './delivery.fixtures.js';
@@ -26,17 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await tool?.stop();
 });
-
-function answerFor(item: Item, right: boolean): ResponseValue {
-  const i = item.interaction;
-  switch (i.type) {
-    case 'single': return { type: 'single', choice: right ? i.key.correct : i.choices.find((c) => c.id !== i.key.correct)!.id };
-    case 'multiple': return { type: 'multiple', choices: right ? [...i.key.correct] : [i.choices.find((c) => !i.key.correct.includes(c.id))!.id] };
-    case 'numeric': return { type: 'numeric', text: right ? String(i.key.value) : '987654' };
-    case 'text': return { type: 'text', text: right ? i.key.accepted[0]! : 'zzz' };
-    case 'order': return { type: 'order', order: right ? [...i.key.correctOrder] : [...i.key.correctOrder].reverse() };
-  }
-}
 
 async function answerAll(s: TestSession, view: any, rightFor: (item: Item) => boolean): Promise<void> {
   const found = await getItemVersions(s.ctx.tenantId, view.items.map((i: any) => ({ id: i.itemId, version: i.version })));

@@ -10,6 +10,7 @@ import type { Item, ResponseValue } from '../../server/content/item.schema.js';
 import { AttemptModel } from '../../server/delivery/attempt.model.js';
 import { onAttemptSubmitted, type SubmittedAttempt } from '../../server/delivery/events.js';
 import type { RunningTool } from '../../server/main.js';
+import { answerFor } from '../support/answers.js';
 import { createTestTenant, sessionFor, type TestSession, type TestTenant } from '../support/session.js';
 import { startTestTool } from '../support/tool.js';
 import { apiCaller, backdateAttempt, leakedSecrets, propertyNames, type ApiAnswer } from './delivery.fixtures.js';
@@ -41,17 +42,6 @@ afterAll(async () => {
 async function itemsOf(tenantId: string, view: { items: { itemId: string; version: number }[] }): Promise<Map<string, Item>> {
   const found = await getItemVersions(tenantId, view.items.map((i) => ({ id: i.itemId, version: i.version })));
   return new Map(found.map((i) => [i.id, i]));
-}
-
-function answerFor(item: Item, right: boolean): ResponseValue {
-  const i = item.interaction;
-  switch (i.type) {
-    case 'single': return { type: 'single', choice: right ? i.key.correct : i.choices.find((c) => c.id !== i.key.correct)!.id };
-    case 'multiple': return { type: 'multiple', choices: right ? [...i.key.correct] : [i.choices.find((c) => !i.key.correct.includes(c.id))!.id] };
-    case 'numeric': return { type: 'numeric', text: right ? String(i.key.value) : '987654' };
-    case 'text': return { type: 'text', text: right ? i.key.accepted[0]! : 'zzz' };
-    case 'order': return { type: 'order', order: right ? [...i.key.correctOrder] : [...i.key.correctOrder].reverse() };
-  }
 }
 
 let linkCount = 0;

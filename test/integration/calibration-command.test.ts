@@ -1,11 +1,7 @@
 // `growthline bank calibrate`, run as a child process against a test database holding simulated students' answers
 // (taken through the real delivery service): what it prints, what it stores, and that no scored attempt or mastery
 // estimate changes.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CalibrationLatestModel, CalibrationRunModel } from '../../server/adaptive/calibration.model.js';
 import { calibratedDifficulties } from '../../server/adaptive/calibration.service.js';
@@ -15,12 +11,8 @@ import { AttemptModel } from '../../server/delivery/attempt.model.js';
 import { MasteryEstimateModel } from '../../server/mastery/mastery.model.js';
 import { registerMasteryHooks } from '../../server/mastery/mastery.service.js';
 import { createTestTenant, type TestTenant } from '../support/session.js';
-import { testDatabaseUri } from '../support/tool.js';
+import { freshDatabaseUri, growthlineCli, REPO } from '../support/cli.js';
 import { seedCalibrationAssessment, simulateStudents, type CalibrationFixture } from './calibration.fixtures.js';
-
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX = path.join(repo, 'node_modules', '.bin', 'tsx');
-const CLI = path.join(repo, 'server', 'cli', 'main.ts');
 
 let uri: string;
 let db: DatabaseHandle;
@@ -31,7 +23,7 @@ let fixture: CalibrationFixture;
 let otherFixture: CalibrationFixture;
 
 beforeAll(async () => {
-  uri = `${testDatabaseUri().replace(/\/[^/]*$/, '/')}gl_test_calcli_${randomBytes(6).toString('hex')}`;
+  uri = freshDatabaseUri('calcli');
   db = await connectDatabase({ mongodbUri: uri, dataDir: os.tmpdir() });
   await ensureIndexes();
   await seedContent(); // the shipped standards the fixture's items measure
@@ -46,17 +38,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-function growthline(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [CLI, ...args], { cwd: repo, env: { ...process.env, MONGODB_URI: uri, LOG_LEVEL: 'silent' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const growthline = (...args: string[]) => growthlineCli(args, { mongodbUri: uri, cwd: REPO });
 
 const snapshot = async (tenantId: string) => JSON.stringify({
   attempts: await AttemptModel.find({ tenantId }).sort({ _id: 1 }).lean(),

@@ -1,22 +1,17 @@
 // The `growthline` command line, run as a child process against a fresh test database, the way an
 // administrator runs it: exit codes, messages, and what ends up stored (or, on a bad file, nothing).
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import mongoose from 'mongoose';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findAssessment, getStandards } from '../../server/content/content.service.js';
 import { connectDatabase, type DatabaseHandle } from '../../server/db/connection.js';
 import { createTestTenant, type TestTenant } from '../support/session.js';
-import { testDatabaseUri } from '../support/tool.js';
+import { freshDatabaseUri, growthlineCli, REPO, runCommand } from '../support/cli.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX = path.join(repo, 'node_modules', '.bin', 'tsx');
-const CLI = path.join(repo, 'server', 'cli', 'main.ts');
 
 let uri: string;
 let db: DatabaseHandle;
@@ -24,7 +19,7 @@ let dir: string;
 let tenant: TestTenant;
 
 beforeAll(async () => {
-  uri = `${testDatabaseUri().replace(/\/[^/]*$/, '/')}gl_test_cli_${randomBytes(6).toString('hex')}`;
+  uri = freshDatabaseUri('cli');
   db = await connectDatabase({ mongodbUri: uri, dataDir: os.tmpdir() });
   tenant = await createTestTenant();
   dir = mkdtempSync(path.join(os.tmpdir(), 'growthline-cli-'));
@@ -34,18 +29,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: dir, env: { ...process.env, MONGODB_URI: uri, LOG_LEVEL: 'silent' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-const growthline = (...args: string[]) => run(TSX, [CLI, ...args]);
+const run = (command: string, args: string[]) => runCommand(command, args, { mongodbUri: uri, cwd: dir });
+const growthline = (...args: string[]) => growthlineCli(args, { mongodbUri: uri, cwd: dir });
 const file = (name: string, text: string) => {
   const p = path.join(dir, name);
   writeFileSync(p, text);
@@ -54,7 +39,7 @@ const file = (name: string, text: string) => {
 
 describe('growthline bank validate', () => {
   it('passes on the shipped starter bank and prints a summary (also through the npx launcher)', async () => {
-    const r = await run(process.execPath, [path.join(repo, 'scripts', 'growthline.js'), 'bank', 'validate']);
+    const r = await run(process.execPath, [path.join(REPO, 'scripts', 'growthline.js'), 'bank', 'validate']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Checked 2\d\d items in 32 files, covering 32 standards/);

@@ -8,13 +8,10 @@ import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { setProgressScores } from '../../server/grades/progress.js';
 import type { RunningTool } from '../../server/main.js';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createPlatform, type Platform, type ScoreRecord } from '../platform/index.js';
-import { startTestTool } from '../support/tool.js';
+import type { Platform, ScoreRecord } from '../platform/index.js';
+import { growthlineCli } from '../support/cli.js';
 import { apiCaller, RIGHT, seedAssessment } from './delivery.fixtures.js';
-import { FAST_GRADES_ENV, launch as launchAs, registerByHand, waitFor, type Launched } from './grades.fixtures.js';
+import { FAST_GRADES_ENV, launch as launchAs, startToolWithGradebook, waitFor, type Launched } from './grades.fixtures.js';
 
 Object.assign(process.env, FAST_GRADES_ENV);
 const ADMIN_TOKEN = randomBytes(16).toString('hex');
@@ -24,28 +21,12 @@ let tool: RunningTool;
 let platform: Platform;
 let platformId: string;
 const api = apiCaller(() => tool);
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The command line as an administrator runs it: a child process on the tool's database. */
-function growthline(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(repo, 'node_modules', '.bin', 'tsx'), [path.join(repo, 'server', 'cli', 'main.ts'), ...args], {
-      env: { ...process.env, MONGODB_URI: tool.db.uri, LOG_LEVEL: 'silent' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const growthline = (...args: string[]) => growthlineCli(args, { mongodbUri: tool.db.uri });
 
 beforeAll(async () => {
-  tool = await startTestTool();
-  platform = createPlatform({ toolUrl: tool.url, productFamily: 'moodle' });
-  await platform.start();
-  await registerByHand(tool.app.lti, platform);
+  ({ tool, lms: platform } = await startToolWithGradebook('moodle'));
   const staff = await launchAs(platform, teacher().id);
   platformId = (JSON.parse(Buffer.from(staff.token.split('.')[1]!, 'base64url').toString()) as { plt: string }).plt;
 });

@@ -4,10 +4,9 @@
 // level arrives there once, and turning it off stops new ones while the activity's own score goes on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningTool } from '../../server/main.js';
-import { createPlatform, type Platform, type ScoreRecord } from '../platform/index.js';
-import { startTestTool } from '../support/tool.js';
+import type { Platform, ScoreRecord } from '../platform/index.js';
 import { apiCaller, EE, RIGHT, RP, seedAssessment, WRONG } from './delivery.fixtures.js';
-import { FAST_GRADES_ENV, launch as launchAs, registerByHand, waitFor, type Launched } from './grades.fixtures.js';
+import { FAST_GRADES_ENV, launch as launchAs, startToolWithGradebook, waitFor, type Launched } from './grades.fixtures.js';
 
 Object.assign(process.env, FAST_GRADES_ENV);
 
@@ -16,10 +15,7 @@ let platform: Platform;
 const api = apiCaller(() => tool);
 
 beforeAll(async () => {
-  tool = await startTestTool();
-  platform = createPlatform({ toolUrl: tool.url, productFamily: 'schoology' });
-  await platform.start();
-  await registerByHand(tool.app.lti, platform);
+  ({ tool, lms: platform } = await startToolWithGradebook('schoology'));
 });
 afterAll(async () => {
   await platform?.stop();

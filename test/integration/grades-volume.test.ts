@@ -5,10 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { queueSyntheticScores } from '../../server/grades/synthetic.js';
 import type { RunningTool } from '../../server/main.js';
-import { createPlatform, type Platform } from '../platform/index.js';
-import { startTestTool } from '../support/tool.js';
+import type { Platform } from '../platform/index.js';
 import { apiCaller } from './delivery.fixtures.js';
-import { extraStudent, FAST_GRADES_ENV, launch, registerByHand, waitFor } from './grades.fixtures.js';
+import { extraStudent, FAST_GRADES_ENV, launch, startToolWithGradebook, waitFor } from './grades.fixtures.js';
 
 Object.assign(process.env, FAST_GRADES_ENV);
 // 200 by default keeps the suite quick; `npm run bench` times 1,000 (GL_GRADES_VOLUME=1000 here too).
@@ -19,10 +18,7 @@ let platform: Platform;
 const api = apiCaller(() => tool);
 
 beforeAll(async () => {
-  tool = await startTestTool();
-  platform = createPlatform({ toolUrl: tool.url, productFamily: 'schoology' });
-  await platform.start();
-  await registerByHand(tool.app.lti, platform);
+  ({ tool, lms: platform } = await startToolWithGradebook('schoology'));
 });
 afterAll(async () => {
   await platform?.stop();

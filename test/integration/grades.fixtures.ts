@@ -1,7 +1,7 @@
 // Shared by the grade passback tests: fast worker settings, registering the simulator with a tool by
 // hand, real launches whose ids come from the tool's own session token, and a patient wait.
-import type { DemoUser, Platform } from '../platform/index.js';
-import { driveLaunch } from '../platform/index.js';
+import type { DemoUser, Platform, ProductFamily } from '../platform/index.js';
+import { launchSessionToken, startToolWithLms, type ToolWithLms } from '../support/lti.js';
 import { registerLmsPlatform, TOOL_SCOPES } from '../../server/lti/registration.js';
 import type { LtiService } from '../../server/lti/provider.js';
 
@@ -9,6 +9,11 @@ import type { LtiService } from '../../server/lti/provider.js';
 export const FAST_GRADES_ENV: Record<string, string> = {
   GRADES_BACKOFF_BASE_MS: '20', GRADES_BACKOFF_CAP_MS: '200', GRADES_TIMEOUT_MS: '400', GRADES_POLL_MS: '200', GRADES_LEASE_MS: '5000',
 };
+
+/** A test tool and the simulator as `productFamily`, registered by hand with the grade and roster services granted. */
+export function startToolWithGradebook(productFamily: ProductFamily): Promise<ToolWithLms> {
+  return startToolWithLms({ productFamily, scopes: TOOL_SCOPES });
+}
 
 /** Registers the simulator as an administrator would by hand; resolves with the tenant id. */
 export async function registerByHand(lti: LtiService, platform: Platform): Promise<string> {
@@ -28,10 +33,7 @@ export interface Launched {
 
 /** A real launch from the simulator; the ids come from the tool's own session token. */
 export async function launch(platform: Platform, userId: string, resourceLinkId?: string): Promise<Launched> {
-  const { toolResponse } = await driveLaunch(platform, { userId, ...(resourceLinkId ? { resourceLinkId } : {}) });
-  const html = await toolResponse.text();
-  const token = /session="([^"]+)"/.exec(html)?.[1];
-  if (!token) throw new Error(`launch failed (${toolResponse.status}): ${html.slice(0, 300)}`);
+  const token = await launchSessionToken(platform, userId, resourceLinkId);
   const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { ten: string; crs: string; sub: string; plc: string };
   return { token, auth: { authorization: `Bearer ${token}` }, tenantId: claims.ten, courseId: claims.crs, personId: claims.sub, placementId: claims.plc };
 }

@@ -12,9 +12,8 @@ import { upsertPlacement } from '../../server/placements/placement.service.js';
 import type { RunningTool } from '../../server/main.js';
 import { createLineItem } from '../platform/ags.js';
 import { createPlatform, type DemoUser, type Platform, type ScoreRecord } from '../platform/index.js';
-import { startTestTool } from '../support/tool.js';
 import { apiCaller, RIGHT, seedAssessment, WRONG } from './delivery.fixtures.js';
-import { extraStudent, FAST_GRADES_ENV, launch as launchAs, launchAll as launchAllAs, registerByHand, waitFor, type Launched } from './grades.fixtures.js';
+import { extraStudent, FAST_GRADES_ENV, launch as launchAs, launchAll as launchAllAs, registerByHand, startToolWithGradebook, waitFor, type Launched } from './grades.fixtures.js';
 
 Object.assign(process.env, FAST_GRADES_ENV);
 
@@ -23,10 +22,7 @@ let platform: Platform;
 const api = apiCaller(() => tool);
 
 beforeAll(async () => {
-  tool = await startTestTool();
-  platform = createPlatform({ toolUrl: tool.url, productFamily: 'moodle' });
-  await platform.start();
-  await registerByHand(tool.app.lti, platform);
+  ({ tool, lms: platform } = await startToolWithGradebook('moodle'));
 });
 afterAll(async () => {
   await platform?.stop();

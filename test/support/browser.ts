@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 
 export interface TestBrowser {
@@ -57,4 +58,10 @@ export async function axeViolations(target: Page | Frame, o: { include?: string 
 /** Violations as readable lines, for assertion messages. */
 export function describeViolations(v: AxeViolation[]): string {
   return v.map((x) => `${x.id} (${x.impact}): ${x.help}\n${x.nodes.map((n) => `  ${JSON.stringify(n.target)} ${n.html.slice(0, 160)}\n  ${n.failureSummary ?? ''}`).join('\n')}`).join('\n');
+}
+
+/** Fails the test with axe's readable findings, naming the view (`where`), unless there are none. */
+export async function expectNoAxeViolations(target: Page | Frame, where: string, o: { include?: string } = {}): Promise<void> {
+  const v = await axeViolations(target, o);
+  expect(v, `${where}:\n${describeViolations(v)}`).toEqual([]);
 }
