@@ -552,16 +552,35 @@ async function coursePlacement(ctx: LaunchContext, placementId: string) {
 }
 
 export async function listPlacementAttempts(ctx: LaunchContext, placementId: string): Promise<{ attempts: PlacementAttemptRow[] }> {
+  const { attempts } = await placementAttemptRows(ctx, placementId);
+  return { attempts };
+}
+
+/**
+ * The placement's attempts as staff list them, after settling any whose time ran out (`settled` counts those: they
+ * changed in the database). `courseAttempts`, when given, are the course's non-preview attempts already read in
+ * full (the dashboard reads them once per request; on FerretDB every such query scans the collection).
+ */
+export async function placementAttemptRows(ctx: LaunchContext, placementId: string, courseAttempts?: readonly Attempt[]): Promise<{ attempts: PlacementAttemptRow[]; settled: number }> {
   await coursePlacement(ctx, placementId);
-  const found = (await AttemptModel.find({ tenantId: ctx.tenantId, placementId, preview: false }, { responses: 0, result: 0 })
-    .sort({ startedAt: 1, number: 1 }).lean()) as Attempt[];
-  const attempts = await Promise.all(found.map(async (a) => (closedNow(a) ? finalize(await reloadFull(a), true) : a)));
+  const found = courseAttempts
+    ? courseAttempts.filter((a) => String(a.placementId) === placementId && !a.preview && String(a.tenantId) === ctx.tenantId)
+      .sort((x, y) => x.startedAt.getTime() - y.startedAt.getTime() || x.number - y.number)
+    : (await AttemptModel.find({ tenantId: ctx.tenantId, placementId, preview: false }, { responses: 0, result: 0 })
+      .sort({ startedAt: 1, number: 1 }).lean()) as Attempt[];
+  let settled = 0;
+  const attempts = await Promise.all(found.map(async (a) => {
+    if (!closedNow(a)) return a;
+    settled++;
+    return finalize(await reloadFull(a), true);
+  }));
   const people = new Map<string, string>();
   await Promise.all([...new Set(attempts.map((a) => String(a.personId)))].map(async (id) => {
     const p = await getPerson(ctx.tenantId, id);
     people.set(id, p?.name ?? p?.label ?? '');
   }));
   return {
+    settled,
     attempts: attempts.map((a) => ({
       id: String(a._id),
       student: { id: String(a.personId), displayName: people.get(String(a.personId)) ?? '' },

@@ -11,8 +11,8 @@ import type { Item, ResponseValue } from '../content/item.schema.js';
 import { getCourse, getPerson } from '../courses/course.service.js';
 // Delivery's service has no read of submitted attempts with their responses yet (listPlacementAttempts has no
 // answers): `readSubmittedAttempts` below reads its model directly and should move to delivery as a service call.
-import { AttemptModel } from '../delivery/attempt.model.js';
-import { listPlacementAttempts, type PlacementAttemptRow } from '../delivery/attempt.service.js';
+import { AttemptModel, type AttemptDoc } from '../delivery/attempt.model.js';
+import { placementAttemptRows, type PlacementAttemptRow } from '../delivery/attempt.service.js';
 import { nextStep, type MasteryLevel } from '../delivery/results.js';
 import { Conflict, InvalidInput, NotFound } from '../http/problem.js';
 import { log } from '../log.js';
@@ -219,7 +219,17 @@ export interface SubmittedSitting {
 }
 
 async function readSubmittedAttempts(tenantId: string, courseId: string, filter: { placementId?: string; assessmentId?: string; personId?: string }): Promise<SubmittedSitting[]> {
-  const docs = await AttemptModel.find({ tenantId, courseId, preview: false, status: 'submitted', ...filter }, { flags: 0 }).sort({ submittedAt: 1, number: 1 }).lean();
+  return sittingsOf(await AttemptModel.find({ tenantId, courseId, preview: false, status: 'submitted', ...filter }, { flags: 0 }).sort({ submittedAt: 1, number: 1 }).lean());
+}
+
+/** The course's non-preview attempts, read once per dashboard request (every filter but `_id` scans on FerretDB). */
+async function courseAttemptDocs(ctx: LaunchContext): Promise<AttemptDoc[]> {
+  return (await AttemptModel.find({ tenantId: ctx.tenantId, courseId: ctx.courseId, preview: false }, { flags: 0 }).sort({ submittedAt: 1, number: 1 }).lean()) as AttemptDoc[];
+}
+
+const submittedWhere = (docs: readonly AttemptDoc[], keep: (a: AttemptDoc) => boolean) => sittingsOf(docs.filter((a) => a.status === 'submitted' && keep(a)));
+
+function sittingsOf(docs: readonly AttemptDoc[]): SubmittedSitting[] {
   return docs.flatMap((a) => {
     const r = a.result as StoredResult | undefined;
     if (!r || !a.submittedAt) return [];
@@ -277,6 +287,8 @@ interface ClassData {
   counted: Map<string, SubmittedSitting>;
   items: Map<string, Item>;
   masteryCells: MasteryCell[];
+  /** The course's non-preview attempts, read once for this request. */
+  courseAttempts: AttemptDoc[];
 }
 
 async function coursePlacement(ctx: LaunchContext, placementId: string) {
@@ -292,7 +304,7 @@ async function standardRefs(tenantId: string, codes: string[]): Promise<Standard
 }
 
 /** The course's students: the LMS roster's learners when the LMS shares it, plus anyone who has taken a test here. */
-async function courseStudents(ctx: LaunchContext): Promise<{ roster: DashboardView['roster']; students: (StudentRef & { onRoster: boolean })[] }> {
+async function courseStudents(ctx: LaunchContext, courseAttempts: readonly AttemptDoc[]): Promise<{ roster: DashboardView['roster']; students: (StudentRef & { onRoster: boolean })[] }> {
   let roster: DashboardView['roster'];
   const listed = new Map<string, StudentRef & { onRoster: boolean }>();
   const unlaunched: (StudentRef & { onRoster: boolean })[] = [];
@@ -311,8 +323,7 @@ async function courseStudents(ctx: LaunchContext): Promise<{ roster: DashboardVi
     roster = { source: 'launches', reason: 'The course roster could not be read from the LMS just now, so only students who have opened an assessment are listed.' };
   }
   // Students who launched: every non-preview attempt in the course is a student's launch.
-  const launched = await AttemptModel.find({ tenantId: ctx.tenantId, courseId: ctx.courseId, preview: false }, { personId: 1 }).lean();
-  const missing = [...new Set(launched.map((a) => String(a.personId)))].filter((id) => !listed.has(id));
+  const missing = [...new Set(courseAttempts.map((a) => String(a.personId)))].filter((id) => !listed.has(id));
   await Promise.all(missing.map(async (id) => {
     const p = await getPerson(ctx.tenantId, id);
     listed.set(id, { personId: id, displayName: p?.name ?? p?.label ?? '', onRoster: roster.source !== 'lms' });
@@ -323,9 +334,13 @@ async function courseStudents(ctx: LaunchContext): Promise<{ roster: DashboardVi
 async function loadClass(ctx: LaunchContext, placementId: string): Promise<ClassData> {
   const p = await coursePlacement(ctx, placementId);
   const assessment = p.assessmentId ? await getAssessment(ctx.tenantId, p.assessmentId) : null;
-  // Delivery settles attempts whose time ran out before listing them, so the counts below are current.
-  const [{ attempts: attemptRows }, { roster, students }] = await Promise.all([listPlacementAttempts(ctx, placementId), courseStudents(ctx)]);
-  const sittings = await readSubmittedAttempts(ctx.tenantId, ctx.courseId, { placementId });
+  // Delivery settles attempts whose time ran out before listing them; when it did, they are read again so the
+  // counts below are current.
+  let courseAttempts = await courseAttemptDocs(ctx);
+  const { attempts: attemptRows, settled } = await placementAttemptRows(ctx, placementId, courseAttempts);
+  if (settled) courseAttempts = await courseAttemptDocs(ctx);
+  const { roster, students } = await courseStudents(ctx, courseAttempts);
+  const sittings = submittedWhere(courseAttempts, (a) => String(a.placementId) === placementId);
   const counted = countedAttempts(sittings, assessment?.kind ?? null);
   const formItems = assessment?.forms.flatMap((f) => f.items) ?? [];
   const items = await itemsFor(ctx.tenantId, [...formItems, ...sittings.flatMap((s) => s.items.map((i) => ({ id: i.itemId, version: i.version })))]);
@@ -334,6 +349,7 @@ async function loadClass(ctx: LaunchContext, placementId: string): Promise<Class
   return {
     ctx, placement: { id: String(p._id), title: p.title ?? '', assessmentId: p.assessmentId ?? null }, assessment,
     standards: await standardRefs(ctx.tenantId, [...new Set(codes)]), roster, students, attemptRows, sittings, counted, items, masteryCells: map.cells,
+    courseAttempts,
   };
 }
 
@@ -371,7 +387,7 @@ async function growthOf(d: ClassData): Promise<GrowthView | null> {
   const a = d.assessment;
   if (!a || a.kind !== 'post' || !a.pairedWith) return null;
   const pre = await getAssessment(d.ctx.tenantId, a.pairedWith);
-  const preSittings = countedAttempts(await readSubmittedAttempts(d.ctx.tenantId, d.ctx.courseId, { assessmentId: a.pairedWith }), 'pre');
+  const preSittings = countedAttempts(submittedWhere(d.courseAttempts, (x) => x.assessmentId === a.pairedWith), 'pre');
   const items = new Map(d.items);
   for (const [k, v] of await itemsFor(d.ctx.tenantId, [...preSittings.values()].flatMap((s) => s.items.map((i) => ({ id: i.itemId, version: i.version }))))) items.set(k, v);
   const sitting = (s: SubmittedSitting, kind: 'pre' | 'post'): Sitting => ({

@@ -55,10 +55,10 @@ describe('the calibration API', () => {
     expect(report.framework).toBe('CCSS.Math');
     expect(report.trigger).toBe('staff');
     expect(report.summary).toMatchObject({ sittings: 45, responses: 450, items: 10 });
-    expect(report.items[0].itemId).toBe(fixture.trap.id);
-    const flag = report.items[0].flags.find((f: { code: string }) => f.code === 'distractor-attracts-strong');
+    const trap = report.items.find((i: { itemId: string }) => i.itemId === fixture.trap.id);
+    const flag = trap.flags.find((f: { code: string }) => f.code === 'distractor-attracts-strong');
     expect(flag.choiceId).toBe('c');
-    const row = report.items[0].distractors.find((d: { choiceId: string }) => d.choiceId === 'c');
+    const row = trap.distractors.find((d: { choiceId: string }) => d.choiceId === 'c');
     expect(row.strongShare).toBeGreaterThan(row.weakShare);
     const flagged = report.items.map((i: { flags: unknown[] }) => i.flags.length > 0);
     expect(flagged).toEqual([...flagged].sort((a, b) => Number(b) - Number(a)));

@@ -60,7 +60,7 @@ describe('growthline bank calibrate', () => {
     expect(await CalibrationRunModel.countDocuments({})).toBe(0);
   }, 60_000);
 
-  it('prints the flagged item first with its reason in words, stores the run, and changes no scored attempt or mastery', async () => {
+  it('prints flagged items first, the trap among them with its reason in words, stores the run, and changes no scored attempt or mastery', async () => {
     const before = await snapshot(district.tenantId);
     expect(JSON.parse(before).mastery.length).toBeGreaterThan(0);
 
@@ -71,8 +71,13 @@ describe('growthline bank calibrate', () => {
     expect(r.stdout).toMatch(/CCSS\.Math\n {2}90 sittings, 900 responses, 10 items calibrated, [1-9]\d* flagged \(converged in \d+ iterations/);
     const rows = r.stdout.split('\n').filter((l) => /^ {2}cal-\w+-q\d+ v1 /.test(l));
     expect(rows).toHaveLength(10);
-    expect(rows[0]).toContain(`${fixture.trap.id} v1`);
-    expect(rows[0]).toContain('distractor-attracts-strong');
+    // Flagged questions come first (in whatever order their flags rank them); the trap is among them, with its reason.
+    const flagged = rows.map((row) => /(infit|outfit|distractor|difficulty)-[a-z-]+\s*$/.test(row));
+    expect(flagged[0]).toBe(true);
+    expect(flagged).toEqual([...flagged].sort((a, b) => Number(b) - Number(a)));
+    const trapRow = rows.find((row) => row.includes(`${fixture.trap.id} v1`))!;
+    expect(trapRow).toContain('distractor-attracts-strong');
+    expect(flagged[rows.indexOf(trapRow)]).toBe(true);
     const trapAt = r.stdout.indexOf(`${fixture.trap.id} v1`);
     expect(r.stdout.slice(trapAt)).toMatch(/\n {6}! Wrong choice "c" is picked by more of the strongest third \(\d+%\) than of the weakest third \(\d+%\)/);
 
