@@ -13,7 +13,7 @@ import { calculate, DEFAULT_SCORE_SCALE, type CalculationMethod, type MethodKind
 import { defaultModel, type AttemptKind, type EvidenceState, type Level, type MasteryModel, type Observation } from './model.js';
 import { MasteryEstimateModel, masteryKey, type MasteryEstimateDoc } from './mastery.model.js';
 import { MasterySnapshotModel } from './snapshot.model.js';
-import { cellsOf, courseSnapshot, refreshSnapshotCells, type SnapshotCell } from './snapshot.js';
+import { cellsOf, courseSnapshot, refreshSnapshotCells, type SnapshotCell, type SnapshotSitting } from './snapshot.js';
 
 /** What recording needs from a submitted attempt (SubmittedAttempt has all of it). */
 export type AttemptEvidenceInput = Pick<SubmittedAttempt, 'tenantId' | 'courseId' | 'personId' | 'placementId' | 'attemptId' | 'assessmentId' | 'submittedAt' | 'items'>;
@@ -25,15 +25,10 @@ export interface RecordOutcome {
   alreadyCounted: string[];
 }
 
-interface StoredAttemptEvidence {
+/** One sitting's evidence as an estimate stores it: what a snapshot keeps, plus which attempt and placement. */
+interface StoredAttemptEvidence extends SnapshotSitting {
   attemptId: string;
   placementId: string;
-  assessmentId: string;
-  kind: AttemptKind;
-  at: Date;
-  points: number;
-  maxPoints: number;
-  items: { c: number; d: number }[];
 }
 
 type StoredEstimate = Omit<MasteryEstimateDoc, 'attempts' | 'state'> & { attempts: StoredAttemptEvidence[]; state: EvidenceState };
