@@ -5,38 +5,10 @@
 //   npx tsx scripts/simulate-adaptive.ts --students 2000 --seed 1 [--documented]
 import { parseArgs as parseCliArgs } from 'node:util';
 import { seededRandom } from '../server/shared/seeded-random.js';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { assembleParallelForms } from '../server/content/forms.js';
-import { advance, buildModules, MST_DEFAULTS, startRoute, type BankItem, type BuildOptions, type ModulePlan } from '../server/adaptive/mst.js';
+import { advance, buildModules, MST_DEFAULTS, startRoute, type BuildOptions, type ModulePlan } from '../server/adaptive/mst.js';
 import { scaleModel, type ScaleModel, type ScaleResult, type ScoredResponse } from '../server/adaptive/scale.js';
-
-interface SimItem extends BankItem {
-  band: string;
-}
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const STARTER_BANK_DIR = path.resolve(here, '../server/content/bank/starter');
-
-/** Every starter-bank item with its standards, author difficulty and grade band (folder). */
-export function loadStarterBank(dir: string = STARTER_BANK_DIR): SimItem[] {
-  const items: SimItem[] = [];
-  for (const band of readdirSync(dir).sort()) {
-    const bandDir = path.join(dir, band);
-    if (!statSync(bandDir).isDirectory()) continue;
-    for (const name of readdirSync(bandDir).sort()) {
-      if (!name.endsWith('.json')) continue;
-      const parsed = JSON.parse(readFileSync(path.join(bandDir, name), 'utf8')) as unknown;
-      for (const raw of Array.isArray(parsed) ? parsed : [parsed]) {
-        const it = raw as { id?: unknown; version?: unknown; standards?: unknown; difficulty?: unknown };
-        if (typeof it.id !== 'string' || typeof it.difficulty !== 'number' || !Array.isArray(it.standards)) continue;
-        items.push({ id: it.id, version: typeof it.version === 'number' ? it.version : 1, standards: it.standards.map(String), difficulty: it.difficulty, band });
-      }
-    }
-  }
-  return items;
-}
+import { hash, loadStarterBank, normal, numberFlag, pct, runIfMain, type SimBankItem as SimItem } from './simulation-support.js';
 
 /** A made-up bank: `standards` standards with `perStandard` items each, difficulties evenly spread over [−2, 2] plus a little jitter. */
 export function syntheticBank(perStandard: number, standards: number, seed: number): SimItem[] {
@@ -49,20 +21,6 @@ export function syntheticBank(perStandard: number, standards: number, seed: numb
     }
   }
   return items;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-
-
-function normal(rng: () => number): number {
-  const u = Math.max(rng(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-}
-
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -388,7 +346,6 @@ function correlation(x: number[], y: number[]): number {
 }
 
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function renderMarkdown(r: Pick<AdaptiveSimulationResult, 'options' | 'rows' | 'comparisons' | 'growth'>): string {
   const o = r.options;
@@ -428,28 +385,12 @@ export function renderMarkdown(r: Pick<AdaptiveSimulationResult, 'options' | 'ro
 function parseArgs(argv: string[]): AdaptiveSimulationOptions {
   const { values } = parseCliArgs({ args: argv, options: { students: { type: 'string' }, seed: { type: 'string' }, spread: { type: 'string' }, synthetic: { type: 'string' }, documented: { type: 'boolean' } }, strict: true });
   const opts: AdaptiveSimulationOptions = { students: 2000, seed: 1 };
-  const num = (flag: string, v: string | undefined) => {
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new Error(`--${flag} needs a number`);
-    return n;
-  };
-  if (values.students !== undefined) opts.students = num('students', values.students);
-  if (values.seed !== undefined) opts.seed = num('seed', values.seed);
-  if (values.spread !== undefined) opts.standardSpread = num('spread', values.spread);
-  if (values.synthetic !== undefined) opts.syntheticPerStandard = num('synthetic', values.synthetic);
+  if (values.students !== undefined) opts.students = numberFlag('students', values.students);
+  if (values.seed !== undefined) opts.seed = numberFlag('seed', values.seed);
+  if (values.spread !== undefined) opts.standardSpread = numberFlag('spread', values.spread);
+  if (values.synthetic !== undefined) opts.syntheticPerStandard = numberFlag('synthetic', values.synthetic);
   if (values.documented) opts.designs = 'documented';
   return opts;
 }
 
-const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) {
-  try {
-    const started = Date.now();
-    const result = simulateAdaptive(parseArgs(process.argv.slice(2)));
-    process.stdout.write(`${result.markdown}\n`);
-    process.stderr.write(`(${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
-  } catch (err) {
-    process.stderr.write(`simulate-adaptive: ${(err as Error).message}\n`);
-    process.exit(1);
-  }
-}
+runIfMain(import.meta.url, 'simulate-adaptive', () => simulateAdaptive(parseArgs(process.argv.slice(2))));

@@ -4,50 +4,13 @@
 //   npx tsx scripts/simulate-mastery.ts --students 2000 --seed 1
 import { parseArgs as parseCliArgs } from 'node:util';
 import { seededRandom } from '../server/shared/seeded-random.js';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { assembleParallelForms, type ItemSummary } from '../server/content/forms.js';
+import { assembleParallelForms } from '../server/content/forms.js';
 import { calculate, DEFAULT_METHODS, DEFAULT_SCORE_SCALE, type CalculationMethod } from '../server/mastery/methods.js';
 import { betaModel, levelRank, raschModel, type AttemptKind, type EvidenceState, type MasteryModel, type Observation } from '../server/mastery/model.js';
-
-export interface BankItem extends ItemSummary {
-  /** The bank folder the item lives in (grade-6, …): a simulated student takes one grade's standards. */
-  band: string;
-}
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const STARTER_BANK_DIR = path.resolve(here, '../server/content/bank/starter');
-
-/** Every item of the starter bank with its difficulty and standards. */
-export function loadStarterBank(dir: string = STARTER_BANK_DIR): BankItem[] {
-  const items: BankItem[] = [];
-  const walk = (d: string, band: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p, band || name);
-      else if (name.endsWith('.json')) {
-        const parsed: unknown = JSON.parse(readFileSync(p, 'utf8'));
-        for (const raw of Array.isArray(parsed) ? parsed : [parsed]) {
-          const it = raw as { id?: unknown; version?: unknown; standards?: unknown; difficulty?: unknown };
-          if (typeof it.id !== 'string' || typeof it.difficulty !== 'number' || !Array.isArray(it.standards)) continue;
-          items.push({ id: it.id, version: typeof it.version === 'number' ? it.version : 1, standards: it.standards.map(String), difficulty: it.difficulty, band: band || 'bank' });
-        }
-      }
-    }
-  };
-  walk(dir, '');
-  return items;
-}
+import { hash, loadStarterBank, normal, numberFlag, pct, runIfMain, type SimBankItem as BankItem } from './simulation-support.js';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Randomness: one seeded generator, so the same seed prints the same table.
-
-
-function normal(rng: () => number): number {
-  const u = Math.max(rng(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-}
+// Randomness: one seeded generator, so the same seed prints the same table (normal and hash: simulation-support.ts).
 
 // ---------------------------------------------------------------------------------------------------------------
 // What is simulated.
@@ -300,14 +263,6 @@ function sample(pool: number[], k: number, rng: () => number): number[] {
   return a.slice(0, k);
 }
 
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-
 export function renderMarkdown(r: Pick<SimulationResult, 'options' | 'scenarios'>): string {
   const o = r.options;
   const out: string[] = [
@@ -338,27 +293,11 @@ export function renderMarkdown(r: Pick<SimulationResult, 'options' | 'scenarios'
 function parseArgs(argv: string[]): SimulationOptions {
   const { values } = parseCliArgs({ args: argv, options: { students: { type: 'string' }, seed: { type: 'string' }, cut: { type: 'string' }, target: { type: 'string' } }, strict: true });
   const opts: SimulationOptions = { students: 2000, seed: 1 };
-  const num = (flag: string, v: string | undefined) => {
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new Error(`--${flag} needs a number`);
-    return n;
-  };
-  if (values.students !== undefined) opts.students = num('students', values.students);
-  if (values.seed !== undefined) opts.seed = num('seed', values.seed);
-  if (values.cut !== undefined) opts.cut = num('cut', values.cut);
-  if (values.target !== undefined) opts.target = num('target', values.target);
+  if (values.students !== undefined) opts.students = numberFlag('students', values.students);
+  if (values.seed !== undefined) opts.seed = numberFlag('seed', values.seed);
+  if (values.cut !== undefined) opts.cut = numberFlag('cut', values.cut);
+  if (values.target !== undefined) opts.target = numberFlag('target', values.target);
   return opts;
 }
 
-const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) {
-  try {
-    const started = Date.now();
-    const result = simulateMastery(parseArgs(process.argv.slice(2)));
-    process.stdout.write(`${result.markdown}\n`);
-    process.stderr.write(`(${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
-  } catch (err) {
-    process.stderr.write(`simulate-mastery: ${(err as Error).message}\n`);
-    process.exit(1);
-  }
-}
+runIfMain(import.meta.url, 'simulate-mastery', () => simulateMastery(parseArgs(process.argv.slice(2))));
