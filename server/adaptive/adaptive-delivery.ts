@@ -4,13 +4,13 @@
 // Fixed-form delivery (server/delivery/attempt.service.ts) calls in here at its few adaptive branches.
 import type mongoose from 'mongoose';
 import type { LaunchContext } from '../auth/session.js';
-import { getItemVersions, getStandards } from '../content/content.service.js';
 import type { AssessmentDetail } from '../content/content.types.js';
 import type { Item } from '../content/item.schema.js';
 import { scoreResponse } from '../content/scoring.js';
 import { AssemblyError } from '../content/forms.js';
 import { AttemptModel, type AttemptDoc } from '../delivery/attempt.model.js';
 import { announceAndRecord } from '../delivery/announce.js';
+import { pinnedItemVersions, standardDescriptions } from '../delivery/content-cache.js';
 import type { SubmittedAttempt } from '../delivery/events.js';
 import { oneAtATime } from '../delivery/one-at-a-time.js';
 import { tallyByStandard, type MasteryLevel } from '../delivery/results.js';
@@ -71,7 +71,7 @@ const ref = (r: { id?: string; itemId?: string; version: number }) => `${r.id ??
 export async function startAdaptive(tenantId: string, assessment: AssessmentDetail, attemptId: mongoose.Types.ObjectId | string): Promise<{ formId: string; items: Attempt['items']; adaptive: AdaptiveState }> {
   const pool = assessment.adaptivePool ?? [];
   if (pool.length === 0) throw new Conflict('This adaptive assessment has no questions to choose from. Ask your teacher to check it.');
-  const versions = await getItemVersions(tenantId, pool.map((p) => ({ id: p.id, version: p.version })));
+  const versions = await pinnedItemVersions(tenantId, pool.map((p) => ({ id: p.id, version: p.version })));
   const byRef = new Map(versions.map((v) => [ref(v), v]));
   if (pool.some((p) => !byRef.has(ref(p)))) throw new Conflict('A question of this assessment is missing. Ask your teacher to check the assessment.');
   let plan: ModulePlan;
@@ -186,7 +186,7 @@ async function closePart(start: Attempt, o: { part: number; finish: boolean; aut
     const s = stateOf(a)!;
     if (a.status !== 'in-progress' || s.part !== o.part) return { doc: a, event: null };
 
-    const versions = await getItemVersions(String(a.tenantId), a.items.map((i) => ({ id: i.itemId, version: i.version })));
+    const versions = await pinnedItemVersions(String(a.tenantId), a.items.map((i) => ({ id: i.itemId, version: i.version })));
     const byRef = new Map(versions.map((v) => [ref(v), v]));
     const responses = (a.responses ?? {}) as Record<string, { value?: unknown } | undefined>;
     const scored: ScoredPosition[] = s.open.map((position) => {
@@ -218,7 +218,7 @@ async function closePart(start: Attempt, o: { part: number; finish: boolean; aut
       }, { new: true }).lean()) as Attempt | null;
       if (updated && !updated.preview) event = adaptiveSubmittedEvent(updated, result);
     } else {
-      const nextVersions = await getItemVersions(String(a.tenantId), step.module.items.map((i) => ({ id: i.id, version: i.version })));
+      const nextVersions = await pinnedItemVersions(String(a.tenantId), step.module.items.map((i) => ({ id: i.id, version: i.version })));
       const first = Math.max(0, ...a.items.map((i) => i.position)) + 1;
       const pinned = pinPart(step.module, new Map(nextVersions.map((v) => [ref(v), v])), first);
       const positions = pinned.map((i) => i.position);
@@ -258,10 +258,10 @@ async function adaptiveResult(tenantId: string, plan: ModulePlan, parts: StoredP
   const codes = plan.standards.map((s) => s.standard);
   const scale = scoreOnScale(scored.map((x) => ({ standard: x.standard, difficulty: difficulty.get(ref(x)) ?? 0, credit: x.score })), codes, plan.scale);
   const tallies = new Map(tallyByStandard(scored.map((x) => ({ standard: x.standard, score: x.score }))).map((t) => [t.code, t]));
-  const described = new Map((await getStandards(codes, undefined, tenantId).catch((err: unknown) => {
+  const described = await standardDescriptions(tenantId, codes).catch((err: unknown) => {
     log.warn({ err }, 'standard descriptions unavailable; results show codes only');
-    return [];
-  })).map((s) => [s.code, s.description]));
+    return new Map<string, string>();
+  });
   const { upper, lower } = plan.rules;
   const standards = codes.map((code) => {
     const p = scale.standards.find((x) => x.code === code)?.pMastery ?? 0;

@@ -3,8 +3,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { requireSession, type SessionIssuer } from '../auth/session.js';
-import { deliverySettings, getAttempt, getResults } from '../delivery/attempt.service.js';
-import { isClosed } from '../delivery/timing.js';
+import { closedNow, getAttempt, getResults } from '../delivery/attempt.service.js';
 import { parseInput } from '../http/validate.js';
 import { submitPart } from './adaptive-delivery.js';
 
@@ -22,8 +21,7 @@ export function adaptiveRoutes(deps: { sessions: SessionIssuer }): express.Route
    */
   r.post('/attempts/:id/parts/:part/submit', anyone, handle(async (req, res) => {
     const part = parseInput(PartParam, req.params.part, 'part number');
-    const late = (a: { status: string; deadline?: Date | null }) => a.status === 'in-progress' && isClosed(a.deadline ?? null, new Date(), deliverySettings.graceSeconds);
-    const a = await submitPart(req.session!, req.params.id!, part, late);
+    const a = await submitPart(req.session!, req.params.id!, part, (x) => closedNow(x));
     if (a.status === 'submitted') res.json({ results: await getResults(req.session!, req.params.id!) });
     else res.json({ attempt: await getAttempt(req.session!, req.params.id!) });
   }));

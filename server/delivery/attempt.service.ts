@@ -144,7 +144,8 @@ async function accommodationFor(tenantId: string, placementId: string, personId:
   return AccommodationModel.findOne({ tenantId, placementId, personId }).lean();
 }
 
-const closedNow = (a: Attempt, now = new Date()) => a.status === 'in-progress' && isClosed(a.deadline ?? null, now, deliverySettings.graceSeconds);
+/** An attempt still open whose time (and grace) has run out. */
+export const closedNow = (a: Attempt, now = new Date()) => a.status === 'in-progress' && isClosed(a.deadline ?? null, now, deliverySettings.graceSeconds);
 
 /** Submits an attempt whose time (and grace) ran out, with the answers it has. Returns the current state. */
 async function settleIfLate(a: Attempt): Promise<Attempt> {
