@@ -56,7 +56,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 export const adminApiEnabled = (adminToken: string | undefined) => !!adminToken && adminToken.length >= MIN_TOKEN_LENGTH;
 
 function requireAdmin(adminToken: string | undefined) {
-  const expected = adminToken && adminToken.length >= MIN_TOKEN_LENGTH ? digest(adminToken) : undefined;
+  const expected = adminApiEnabled(adminToken) ? digest(adminToken!) : undefined;
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!expected) return next(new NotFound(`The admin API is off. Set ADMIN_TOKEN (at least ${MIN_TOKEN_LENGTH} random characters) to turn it on.`));
     const header = req.headers.authorization ?? '';

@@ -407,8 +407,9 @@ export async function resendGrade(ctx: LaunchContext, placementId: string, perso
     id, { tenantId: oid(ctx.tenantId), activityProgress: 'Completed', status: { $in: ['failed', 'sent'] } },
     { $set: { status: 'pending', tries: 0, nextTryAt: now, lastError: null, lastStatus: null, updatedAt: now }, $inc: { rev: 1 } },
   ));
-  const doc = (await GradeOutboxModel.findOne({ _id: id, tenantId: ctx.tenantId }).lean()) as GradeOutboxDoc | null;
-  if (!doc || doc.activityProgress !== 'Completed') throw new NotFound('No score for this student in this activity yet.');
+  // By _id alone (FerretDB scans the collection for any other filter); the tenant is compared here.
+  const doc = (await GradeOutboxModel.findOne({ _id: id }).lean()) as GradeOutboxDoc | null;
+  if (!doc || String(doc.tenantId) !== ctx.tenantId || doc.activityProgress !== 'Completed') throw new NotFound('No score for this student in this activity yet.');
   if (requeued) announceQueued();
   const names = await displayNames(ctx.tenantId, [personId]);
   return viewOf(doc, names.get(personId) ?? '', now);

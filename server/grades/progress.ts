@@ -4,6 +4,7 @@
 // waits for them: delivery events reach here fire-and-forget, and a failure is only logged.
 import { claimOnce } from '../db/once.js';
 import type { AttemptActivity } from '../delivery/events.js';
+import { oneAtATime } from '../delivery/one-at-a-time.js';
 import { getPlatform, getTenantRegistration } from '../tenants/tenant.service.js';
 import { GradePlatformSettingsModel, GradeProgressModel } from './outbox.model.js';
 import { queueProgress } from './outbox.service.js';
@@ -52,17 +53,6 @@ async function progressScoresFor(tenantId: string): Promise<boolean> {
   return progressScores;
 }
 
-// One attempt's events are handled in the order they happened (in this process): a start must be
-// recorded before the first save after it is looked at.
-const chains = new Map<string, Promise<void>>();
-function inOrder(key: string, work: () => Promise<void>): Promise<void> {
-  const run = (chains.get(key) ?? Promise.resolve()).then(work);
-  const done = run.catch(() => undefined);
-  chains.set(key, done);
-  void done.then(() => { if (chains.get(key) === done) chains.delete(key); });
-  return run;
-}
-
 /** How long "InProgress was reported for this opening" is remembered (a session longer than this reports again). */
 const SESSION_CLAIM_MS = 7 * 24 * 3600_000;
 
@@ -72,7 +62,9 @@ const SESSION_CLAIM_MS = 7 * 24 * 3600_000;
  */
 export function reportAttemptActivity(e: AttemptActivity): Promise<void> {
   const _id = `${e.tenantId}:${e.attemptId}`;
-  return inOrder(_id, async () => {
+  // One attempt's events are handled in the order they happened (in this process): a start must be
+  // recorded before the first save after it is looked at.
+  return oneAtATime(`grade-progress:${_id}`, async () => {
     if (!(await progressScoresFor(e.tenantId))) return;
     const ids = { tenantId: e.tenantId, courseId: e.courseId, placementId: e.placementId, personId: e.personId, attemptId: e.attemptId };
     if (e.kind === 'started' || e.kind === 'resumed') {

@@ -94,11 +94,6 @@ export function clientAddressKey(ip: string | undefined): string {
   return `ip6:${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
-const bearer = (req: Request) => {
-  const h = req.headers.authorization;
-  return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
-};
-
 /** The LMS a login or launch names (not yet verified), as a bounded key: see the note above. */
 function claimedLms(req: Request): string | undefined {
   const params = { ...(req.query as Record<string, unknown>), ...((req.body ?? {}) as Record<string, unknown>) };
