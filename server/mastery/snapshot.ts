@@ -245,13 +245,12 @@ export async function readSnapshots(tenantId: string, courseIds: readonly string
  * snapshot gets one built from all its estimates, which already include these.
  */
 export async function refreshSnapshotCells(tenantId: string, courseId: string, personId: string, estimateIds: readonly string[]): Promise<void> {
-  const current = await readSnapshot(tenantId, courseId);
-  if (!usable(current)) { await rebuildSnapshot(tenantId, courseId); return; }
   const fresh = (await Promise.all(estimateIds.map((id) => MasteryEstimateModel.findOne({ _id: id }, ESTIMATE_FIELDS).lean())))
     .flatMap((d) => (d && String(d.tenantId) === tenantId ? [cellOfEstimate(d as unknown as EstimateFields)] : []));
   if (!fresh.length) return;
+  // The snapshot is read once, inside commit(): a submission's hot path should not read the course's document twice.
   const done = await commit(tenantId, courseId, (now) => {
-    if (!usable(now)) return 'rebuild'; // deleted meanwhile: only a rebuild knows the other students' cells
+    if (!usable(now)) return 'rebuild'; // missing, outdated or deleted meanwhile: only a rebuild knows the other students' cells
     const others = now.students.filter((r) => String(r.personId) !== personId);
     const mine = rowsOf(merge(cellsOf(now, personId), fresh));
     return [...others, ...mine].sort((a, b) => String(a.personId).localeCompare(String(b.personId)));

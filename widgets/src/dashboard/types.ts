@@ -5,9 +5,11 @@ export type { GainSummary, Maybe, NotGrowingReason } from '../../../server/maste
 export type { ChoiceStat, ItemStat } from '../../../server/mastery/item-analysis.js';
 export type { CompletionRow, CompletionStatus, MasteryRow, StandardRef, StudentRef } from '../../../server/mastery/dashboard.service.js';
 export type { MasteryCellView as MasteryCell } from '../../../server/mastery/dashboard.service.js';
+export type { GroupView as Group, GroupsView, MyMasteryView } from '../../../server/mastery/dashboard.service.js';
+export type { PracticeItem } from '../../../server/mastery/groups.js';
 import type { Level } from '../../../server/mastery/model.js';
 import type { GainSummary, NotGrowingReason } from '../../../server/mastery/growth.js';
-import type { CompletionRow, CompletionStatus, MasteryCellView as MasteryCell, MasteryRow, StandardRef, StudentRef } from '../../../server/mastery/dashboard.service.js';
+import type { CompletionRow, CompletionStatus, GroupsView, MasteryCellView as MasteryCell, MasteryRow, StandardRef, StudentRef } from '../../../server/mastery/dashboard.service.js';
 import type { ItemStat } from '../../../server/mastery/item-analysis.js';
 
 export interface StudentStandardGrowth {
@@ -49,24 +51,6 @@ export interface GrowthView {
   onlyPost: StudentRef[];
 }
 
-export interface PracticeItem { id: string; version: number; title: string; standard: string }
-export interface Group {
-  number: number;
-  name: string | null;
-  students: (StudentRef & { personId: string; needs: string[] })[];
-  reteach: (StandardRef & { students: number })[];
-  extend: (StandardRef & { students: number })[];
-  practiceItems: PracticeItem[];
-}
-export interface GroupsView {
-  saved: boolean;
-  rev: number;
-  savedAt: string | null;
-  reteachLevels: Level[];
-  groups: Group[];
-  ungrouped: StudentRef[];
-}
-
 export interface DashboardView {
   placement: { id: string; title: string; assessmentId: string | null };
   assessment: { id: string; title: string; kind: 'pre' | 'post' | 'diagnostic'; pairedWith: string | null } | null;
@@ -98,16 +82,4 @@ export interface DrilldownView {
   };
   mastery: Record<string, MasteryCell | null>;
   growth: StudentGrowth | null;
-}
-
-export interface MyMasteryView {
-  student: { id: string; displayName: string };
-  course: { id: string; title: string };
-  standards: (StandardRef & { level: Level; pMastery: number | null; evidence: number; nextStep: string })[];
-  assessments: { id: string; title: string; kind: 'pre' | 'post' | 'diagnostic' | null; submittedAt: string; score: number; maxScore: number; percent: number }[];
-  growth: {
-    pre: { id: string; title: string };
-    post: { id: string; title: string };
-    standards: { code: string; before: number; after: number; change: number; levelBefore: Level; levelAfter: Level }[];
-  }[];
 }
