@@ -14,8 +14,8 @@ import type { RunningTool } from '../../server/main.js';
 import type { Placement, Platform } from '../platform/index.js';
 import { answerFor } from '../support/answers.js';
 import { sessionApi } from '../support/api.js';
-import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
-import { openToolPage, pageSession } from '../support/launch-page.js';
+import { expectNoAxeViolations, type TestBrowser } from '../support/browser.js';
+import { openToolPage, pageSession, openDesktopTab, stopLaunchTest } from '../support/launch-page.js';
 import { launchSessionToken, startToolWithLms } from '../support/lti.js';
 
 let tool: RunningTool;
@@ -59,15 +59,10 @@ beforeAll(async () => {
   await takeTest('u2002', postPlacement, (it) => it.difficulty < 0);
   await takeTest('u2003', postPlacement, () => true);
 
-  browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
-  page = await browser.context.newPage();
+  ({ browser, page } = await openDesktopTab());
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await lms?.stop();
-  await tool?.stop();
-});
+afterAll(() => stopLaunchTest(browser, lms, tool));
 
 const whole = (x: number) => (Math.round(x) < 0 ? `−${Math.abs(Math.round(x))}` : String(Math.round(x)));
 

@@ -5,8 +5,8 @@ import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningTool } from '../../server/main.js';
 import type { Platform } from '../platform/index.js';
-import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
-import { toolFrame as launchedFrame } from '../support/launch-page.js';
+import { expectNoAxeViolations, type TestBrowser } from '../support/browser.js';
+import { toolFrame as launchedFrame, openDesktopTab, stopLaunchTest } from '../support/launch-page.js';
 import { startToolWithLms } from '../support/lti.js';
 
 let tool: RunningTool;
@@ -19,15 +19,10 @@ const TITLE = 'Ratios and expressions check';
 
 beforeAll(async () => {
   ({ tool, lms } = await startToolWithLms({ productFamily: 'moodle' }));
-  browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
-  page = await browser.context.newPage();
+  ({ browser, page } = await openDesktopTab());
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await lms?.stop();
-  await tool?.stop();
-});
+afterAll(() => stopLaunchTest(browser, lms, tool));
 
 const toolFrame = (tag: string) => launchedFrame(page, tag);
 /** axe on the tool's own element only (`include`, e.g. gl-teacher-page), not the LMS around it. */

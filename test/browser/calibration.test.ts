@@ -10,8 +10,8 @@ import { TOOL_SCOPES } from '../../server/lti/registration.js';
 import type { RunningTool } from '../../server/main.js';
 import { seedCalibrationAssessment, simulateStudents, type CalibrationFixture } from '../integration/calibration.fixtures.js';
 import type { Platform } from '../platform/index.js';
-import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
-import { openToolPage } from '../support/launch-page.js';
+import { expectNoAxeViolations, type TestBrowser } from '../support/browser.js';
+import { openToolPage, openDesktopTab, stopLaunchTest } from '../support/launch-page.js';
 import { startToolWithLms } from '../support/lti.js';
 
 let tool: RunningTool;
@@ -26,15 +26,10 @@ beforeAll(async () => {
   fixture = await seedCalibrationAssessment(tenantId);
   await simulateStudents(tenantId, fixture, 90, 5, 2);
   lms.addPlacement({ title: 'Ratios check', custom: { growthline_assessment: fixture.assessmentId } });
-  browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
-  page = await browser.context.newPage();
+  ({ browser, page } = await openDesktopTab());
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await lms?.stop();
-  await tool?.stop();
-});
+afterAll(() => stopLaunchTest(browser, lms, tool));
 
 describe('the item-quality report through a real teacher launch', () => {
   let frame: Frame;

@@ -15,8 +15,8 @@ import type { RunningTool } from '../../server/main.js';
 import { parseCsv } from '../../server/mastery/csv.js';
 import type { DemoUser, Placement, Platform } from '../platform/index.js';
 import { sessionApi } from '../support/api.js';
-import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
-import { openToolPage, pageSession } from '../support/launch-page.js';
+import { expectNoAxeViolations, type TestBrowser } from '../support/browser.js';
+import { openToolPage, pageSession, openDesktopTab, stopLaunchTest } from '../support/launch-page.js';
 import { launchSessionToken, startToolWithLms } from '../support/lti.js';
 
 const RP = '7.RP.A.1';
@@ -81,15 +81,10 @@ beforeAll(async () => {
   await takeTest('u2002', postPlacement, RIGHT);
   await takeTest('u2003', postPlacement, ['b', 'b', 'a', 'c']);
 
-  browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
-  page = await browser.context.newPage();
+  ({ browser, page } = await openDesktopTab());
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await lms?.stop();
-  await tool?.stop();
-});
+afterAll(() => stopLaunchTest(browser, lms, tool));
 
 let teacherToken = '';
 const api = async (path: string) => {

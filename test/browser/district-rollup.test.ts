@@ -11,8 +11,8 @@ import type { RunningTool } from '../../server/main.js';
 import { MasteryEstimateModel, masteryKey } from '../../server/mastery/mastery.model.js';
 import type { Level } from '../../server/mastery/model.js';
 import type { DemoUser, Placement, Platform } from '../platform/index.js';
-import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
-import { openToolPage } from '../support/launch-page.js';
+import { expectNoAxeViolations, type TestBrowser } from '../support/browser.js';
+import { openToolPage, openDesktopTab, stopLaunchTest } from '../support/launch-page.js';
 import { startToolWithLms } from '../support/lti.js';
 
 let tool: RunningTool;
@@ -49,15 +49,10 @@ beforeAll(async () => {
   await seedClass(tenantId, 'period-1', 'Math 7 Period 1', ['beginning', 'developing', 'developing', 'proficient', 'proficient', 'mastered', 'mastered'], ['7.RP.A.1', '7.RP.A.2']);
   await seedClass(tenantId, 'period-2', 'Math 7 Period 2', ['mastered', 'mastered', 'proficient'], ['7.RP.A.1']);
   placement = lms.addPlacement({ title: 'Ratios check' });
-  browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
-  page = await browser.context.newPage();
+  ({ browser, page } = await openDesktopTab());
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await lms?.stop();
-  await tool?.stop();
-});
+afterAll(() => stopLaunchTest(browser, lms, tool));
 
 const launchAs = (user: string) => openToolPage(page, lms, user, placement);
 

@@ -2,7 +2,22 @@
 // with the tool in its #tool-frame. Opens that page as a user and finds the tool's document and widgets in it.
 import { expect } from 'vitest';
 import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
+import type { RunningTool } from '../../server/main.js';
 import type { Placement, Platform } from '../platform/index.js';
+import { launchBrowser, type TestBrowser } from './browser.js';
+
+/** Chromium with one desktop-sized tab (1280×900: the staff pages' wide layout) for the LMS course page. */
+export async function openDesktopTab(): Promise<{ browser: TestBrowser; page: Page }> {
+  const browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
+  return { browser, page: await browser.context.newPage() };
+}
+
+/** afterAll of a launch test: the browser, then the LMS, then the tool; any of them missing if beforeAll failed early. */
+export async function stopLaunchTest(browser?: TestBrowser, lms?: Platform, tool?: RunningTool): Promise<void> {
+  await browser?.close();
+  await lms?.stop();
+  await tool?.stop();
+}
 
 /** The simulator's course page that launches `placement` as `user` (a DemoUser id) in its frame. */
 export function coursePageUrl(lms: Platform, user: string, placement: Placement): string {

@@ -6,9 +6,23 @@ import { dashboardStyles } from '../styles.js';
 import { dashboardTranslator, type DashboardTranslate } from '../strings.js';
 
 /** The file name from a Content-Disposition header, or the fallback. */
-export function fileNameFrom(header: string | null, fallback: string): string {
+function fileNameFrom(header: string | null, fallback: string): string {
   const m = header ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(header) : null;
   return m?.[1] ? decodeURIComponent(m[1]) : fallback;
+}
+
+/**
+ * Fetches a CSV export at `url` with the session token and makes it a Blob URL (the caller revokes it).
+ * Throws with the server's problem detail (or the status) when the export fails.
+ */
+export async function fetchCsvFile(url: string, token: string, fallbackName: string): Promise<{ href: string; fileName: string; size: number }> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/csv' }, credentials: 'omit' });
+  if (!res.ok) {
+    const body = await res.json().catch(() => null) as { detail?: string } | null;
+    throw new Error(body?.detail ?? `${res.status}`);
+  }
+  const blob = await res.blob();
+  return { href: URL.createObjectURL(blob), fileName: fileNameFrom(res.headers.get('content-disposition'), fallbackName), size: blob.size };
 }
 
 /**
@@ -55,21 +69,14 @@ export class GlCsvDownload extends LitElement {
     this.busy = true;
     this.error = '';
     try {
-      const res = await fetch(`/api/placements/${encodeURIComponent(this.placementId)}/export.csv`, {
-        headers: { authorization: `Bearer ${this.token}`, accept: 'text/csv' }, credentials: 'omit',
-      });
-      if (!res.ok) {
-        const body = await res.json().catch(() => null) as { detail?: string } | null;
-        throw new Error(body?.detail ?? `${res.status}`);
-      }
-      const blob = await res.blob();
+      const file = await fetchCsvFile(`/api/placements/${encodeURIComponent(this.placementId)}/export.csv`, this.token, 'growthline.csv');
       if (this.href) URL.revokeObjectURL(this.href);
-      this.fileName = fileNameFrom(res.headers.get('content-disposition'), 'growthline.csv');
-      this.href = URL.createObjectURL(blob);
+      this.fileName = file.fileName;
+      this.href = file.href;
       this.busy = false;
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLAnchorElement>('a.file')?.focus();
-      this.dispatchEvent(new CustomEvent('gl-csv-ready', { detail: { fileName: this.fileName, size: blob.size }, bubbles: true, composed: true }));
+      this.dispatchEvent(new CustomEvent('gl-csv-ready', { detail: { fileName: this.fileName, size: file.size }, bubbles: true, composed: true }));
     } catch (err) {
       this.error = this.t('csvFailed', { detail: (err as Error).message });
     } finally {

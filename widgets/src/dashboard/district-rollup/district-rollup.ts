@@ -4,7 +4,7 @@
 // groups under the minimum size read "fewer than 5". Data: GET /api/district/rollup (docs/api.md).
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { Api } from '../../shared/api.js';
-import { fileNameFrom } from '../csv-download/csv-download.js';
+import { fetchCsvFile } from '../csv-download/csv-download.js';
 import { percent, points } from '../format.js';
 import { LEVEL_VIEW } from '../levels.js';
 import { dashboardStyles } from '../styles.js';
@@ -113,15 +113,10 @@ export class GlDistrictRollup extends LitElement {
     this.csvBusy = true;
     this.csvError = '';
     try {
-      const res = await fetch(`/api/district/rollup.csv${this.query()}`, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/csv' }, credentials: 'omit' });
-      if (!res.ok) {
-        const body = await res.json().catch(() => null) as { detail?: string } | null;
-        throw new Error(body?.detail ?? `${res.status}`);
-      }
-      const blob = await res.blob();
+      const file = await fetchCsvFile(`/api/district/rollup.csv${this.query()}`, this.token, 'growthline-district.csv');
       if (this.csvHref) URL.revokeObjectURL(this.csvHref);
-      this.csvName = fileNameFrom(res.headers.get('content-disposition'), 'growthline-district.csv');
-      this.csvHref = URL.createObjectURL(blob);
+      this.csvName = file.fileName;
+      this.csvHref = file.href;
       this.csvBusy = false;
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLAnchorElement>('a.file')?.focus();
