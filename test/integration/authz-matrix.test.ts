@@ -3,12 +3,12 @@
 // role not declared is refused (403, or 404 where the contract hides that a record exists); people
 // of another course or another LMS (tenant) are refused on every route that names a record, and
 // never get a byte of the record; everyone declared gets through. Ids are real, made through the API.
-import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../server/lti/roles.js';
 import type { RunningTool } from '../../server/main.js';
 import { createPlatform, driveLaunch, type Platform } from '../platform/index.js';
 import { createTestTenant, sessionFor, type TestSession, type TestTenant } from '../support/session.js';
+import { apiRoutes } from '../support/integration-api-routes.js';
 import { startTestTool } from '../support/tool.js';
 
 const ROLES: readonly Role[] = ['learner', 'instructor', 'teaching-assistant', 'content-developer', 'administrator'];
@@ -94,37 +94,6 @@ interface Fixture {
   ids: Record<Param, string>;
   answer: unknown;
   starterAssessment: string;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading the routes out of the running app
-
-interface Layer { route?: { path: string | string[]; methods: Record<string, boolean> }; name?: string; handle?: { stack?: Layer[] }; regexp?: RegExp & { fast_slash?: boolean } }
-
-function mountPath(layer: Layer): string {
-  if (layer.regexp?.fast_slash) return '';
-  // express 4 compiles app.use('/api', router) to /^\/api\/?(?=\/|$)/i
-  const source = layer.regexp?.source ?? '';
-  const path = source.replace(/^\^/, '').replace('\\/?(?=\\/|$)', '').replace(/\\\//g, '/');
-  if (!/^(\/[\w-]+)+$/.test(path)) throw new Error(`cannot read the mount path of a router from ${source}: teach mountPath() this form`);
-  return path;
-}
-
-function apiRoutes(app: Express): string[] {
-  const found = new Set<string>();
-  const walk = (stack: Layer[], prefix: string) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-        const methods = Object.keys(layer.route.methods).filter((m) => m !== '_all'); // .all() = fallbacks that only refuse
-        for (const p of paths) for (const m of methods) found.add(`${m.toUpperCase()} ${prefix}${p}`);
-      } else if (layer.handle?.stack && layer.name === 'router') {
-        walk(layer.handle.stack, prefix + mountPath(layer));
-      }
-    }
-  };
-  walk((app as unknown as { _router: { stack: Layer[] } })._router.stack, '');
-  return [...found].filter((r) => r.split(' ')[1]!.startsWith('/api/')).sort();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.js';
-import { createPlatform, driveLaunch, type Platform } from '../platform/index.js';
+import { createPlatform, type Platform } from '../platform/index.js';
+import { launchSessionToken } from '../support/lti.js';
 import { testDatabaseUri } from '../support/tool.js';
 
 const LTI_KEY = 'faults-test-key-0123456789abcdef';
@@ -67,10 +68,7 @@ async function registerDynamically(p: Platform, toolUrl: string) {
 
 async function launch(p: Platform, roleLabel: 'Teacher' | 'Student'): Promise<Record<string, string>> {
   const user = p.users.find((u) => u.roleLabel === roleLabel)!;
-  const { toolResponse } = await driveLaunch(p, { userId: user.id });
-  const token = /session="([^"]+)"/.exec(await toolResponse.text())?.[1];
-  if (!token) throw new Error(`${roleLabel} launch gave no session`);
-  return { authorization: `Bearer ${token}` };
+  return { authorization: `Bearer ${await launchSessionToken(p, user.id)}` };
 }
 
 interface Answer { status: number; body: any }

@@ -4,11 +4,11 @@
 // nothing. Budget: FUZZ_RUNS (default 300) generated requests plus a fixed sweep of every route;
 // FUZZ_SEED=<n> replays a run (fast-check prints the seed and the failing request when one fails).
 import fc from 'fast-check';
-import type { Express } from 'express';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningTool } from '../../server/main.js';
 import { createTestTenant, sessionFor, type TestSession } from '../support/session.js';
+import { apiRoutes } from '../support/integration-api-routes.js';
 import { startTestTool } from '../support/tool.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -24,26 +24,6 @@ let pool: string[];
 let before: Record<string, number>;
 const crashes: unknown[] = [];
 const onCrash = (e: unknown) => { crashes.push(e); };
-
-interface Layer { route?: { path: string | string[]; methods: Record<string, boolean> }; name?: string; handle?: { stack?: Layer[] }; regexp?: RegExp & { fast_slash?: boolean } }
-
-/** Every METHOD /api/path the app answers, read from its router (as the authorization matrix does). */
-function apiRoutes(app: Express): string[] {
-  const found = new Set<string>();
-  const walk = (stack: Layer[], prefix: string) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-        for (const p of paths) for (const m of Object.keys(layer.route.methods).filter((x) => x !== '_all')) found.add(`${m.toUpperCase()} ${prefix}${p}`);
-      } else if (layer.handle?.stack && layer.name === 'router') {
-        const mount = layer.regexp?.fast_slash ? '' : (layer.regexp?.source ?? '').replace(/^\^/, '').replace('\\/?(?=\\/|$)', '').replace(/\\\//g, '/');
-        walk(layer.handle.stack, prefix + mount);
-      }
-    }
-  };
-  walk((app as unknown as { _router: { stack: Layer[] } })._router.stack, '');
-  return [...found].filter((r) => r.split(' ')[1]!.startsWith('/api/')).sort();
-}
 
 /** Documents per collection: the fuzz must leave every count as it found it. */
 async function countAll(): Promise<Record<string, number>> {

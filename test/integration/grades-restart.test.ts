@@ -25,7 +25,7 @@ beforeAll(async () => {
   tool = await startTestTool({ LTI_KEY });
   platform = createPlatform({ toolUrl: tool.url, productFamily: 'moodle' });
   await platform.start();
-  await registerByHand(tool.app.lti, platform);
+  await registerByHand(tool, platform);
 });
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');

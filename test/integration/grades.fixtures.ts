@@ -1,9 +1,9 @@
 // Shared by the grade passback tests: fast worker settings, registering the simulator with a tool by
 // hand, real launches whose ids come from the tool's own session token, and a patient wait.
 import type { DemoUser, Platform, ProductFamily } from '../platform/index.js';
-import { launchSessionToken, startToolWithLms, type ToolWithLms } from '../support/lti.js';
-import { registerLmsPlatform, TOOL_SCOPES } from '../../server/lti/registration.js';
-import type { LtiService } from '../../server/lti/provider.js';
+import { launchSessionToken, registerSimulator, startToolWithLms, type ToolWithLms } from '../support/lti.js';
+import { TOOL_SCOPES } from '../../server/lti/registration.js';
+import type { RunningTool } from '../../server/main.js';
 
 /** Small, fast retries for tests; the worker reads GRADES_* when a tool starts. */
 export const FAST_GRADES_ENV: Record<string, string> = {
@@ -15,13 +15,9 @@ export function startToolWithGradebook(productFamily: ProductFamily): Promise<To
   return startToolWithLms({ productFamily, scopes: TOOL_SCOPES });
 }
 
-/** Registers the simulator as an administrator would by hand; resolves with the tenant id. */
-export async function registerByHand(lti: LtiService, platform: Platform): Promise<string> {
-  const r = platform.registration();
-  const { tenants } = await registerLmsPlatform(lti, {
-    issuer: r.issuer, clientId: r.clientId, deploymentIds: [r.deploymentId], productFamily: platform.productFamily,
-    authEndpoint: r.authenticationEndpoint, tokenEndpoint: r.accesstokenEndpoint, jwksUrl: r.keysetUrl, scopes: TOOL_SCOPES,
-  });
+/** Registers the simulator as an administrator would by hand, grade and roster services granted; resolves with the tenant id. */
+export async function registerByHand(tool: RunningTool, platform: Platform): Promise<string> {
+  const { tenants } = await registerSimulator(tool, platform, { scopes: TOOL_SCOPES });
   return String(tenants[0]!._id);
 }
 

@@ -137,7 +137,7 @@ describe('LMS differences', () => {
     const canvas = createPlatform({ toolUrl: tool.url, productFamily: 'canvas' });
     await canvas.start();
     try {
-      const tenantId = await registerByHand(tool.app.lti, canvas);
+      const tenantId = await registerByHand(tool, canvas);
       // Canvas launches go through platform storage, which the launch driver does not speak: record
       // what such a launch records, through the same services.
       const column = canvas.received.lineItems[0]!;

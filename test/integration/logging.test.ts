@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../server/db/embedded.js';
 import { createLogger, REDACT_PATHS } from '../../server/log.js';
-import { createPlatform, driveLaunch, type Platform } from '../platform/index.js';
+import { createPlatform, type Platform } from '../platform/index.js';
+import { launchSessionToken } from '../support/lti.js';
 import { testDatabaseUri } from '../support/tool.js';
 
 let child: ChildProcess;
@@ -49,10 +50,7 @@ afterAll(async () => {
 });
 
 async function launch(userId: string): Promise<Record<string, string>> {
-  const { toolResponse } = await driveLaunch(platform, { userId });
-  const token = /session="([^"]+)"/.exec(await toolResponse.text())?.[1];
-  if (!token) throw new Error('the launch gave no session');
-  return { authorization: `Bearer ${token}` };
+  return { authorization: `Bearer ${await launchSessionToken(platform, userId)}` };
 }
 
 const api = async (auth: Record<string, string>, method: string, p: string, body?: unknown) => {
