@@ -1,16 +1,15 @@
 // The adaptive test's one route of its own: submit the open part. Everything else (start, resume, save answers,
 // results) goes through the delivery routes, which branch for adaptive attempts (docs/api.md, "Adaptive tests").
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import { z } from 'zod';
 import { requireSession, type SessionIssuer } from '../auth/session.js';
 import { closedNow, getAttempt, getResults } from '../delivery/attempt.service.js';
 import { parseInput } from '../http/validate.js';
 import { submitPart } from './adaptive-delivery.js';
+import { handle } from '../http/async-route.js';
 
 const PartParam = z.coerce.number().int().min(1).max(1000);
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const handle = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => { fn(req, res).catch(next); };
 
 export function adaptiveRoutes(deps: { sessions: SessionIssuer }): express.Router {
   const r = express.Router();

@@ -6,6 +6,7 @@ import { requireSession, type SessionIssuer } from '../auth/session.js';
 import { parseInput } from '../http/validate.js';
 import { STAFF_ROLES, type Role } from '../lti/roles.js';
 import { reportsForCourse, runCalibration } from './calibration.service.js';
+import { handle } from '../http/async-route.js';
 
 /** Who may start a run: it reads every submitted attempt of the district, so not every staff role. */
 export const CALIBRATION_RUN_ROLES: readonly Role[] = ['instructor', 'administrator'];
@@ -14,8 +15,6 @@ const Framework = z.string().trim().min(1).max(80);
 const ReportQuery = z.object({ framework: Framework.optional() }).strict();
 const RunBody = z.object({ framework: Framework.optional() }).strict();
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const handle = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => { fn(req, res).catch(next); };
 
 export function calibrationRoutes(deps: { sessions: SessionIssuer }): express.Router {
   const r = express.Router();

@@ -19,6 +19,7 @@ import { rollupQuery } from '../mastery/district.routes.js';
 import { getDistrictRollup, getDistrictRollupCsv } from '../mastery/rollup.service.js';
 import { getTenantRegistration } from '../tenants/tenant.service.js';
 import { deleteStudentData, exportStudentData, findStudent } from '../privacy/privacy.service.js';
+import { handle } from '../http/async-route.js';
 
 export interface AdminDeps { lti: LtiService; toolUrl: string; adminToken: string | undefined }
 
@@ -79,7 +80,6 @@ async function namedStudent(b: z.infer<typeof StudentBody>) {
   return { tenantId, student };
 }
 
-const handle = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => { fn(req, res).catch(next); };
 
 export function adminRoutes(deps: AdminDeps): express.Router {
   const r = express.Router();

@@ -1,7 +1,7 @@
 // The Content routes of docs/api.md: standards for anyone with a session; items and assessments for
 // staff only (they carry answer keys, so learners get 403 on every one of them). Thin handlers: each
 // validates its input once with parseInput and calls one service function.
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import { z } from 'zod';
 import { requireSession, type LaunchContext, type SessionIssuer } from '../auth/session.js';
 import { parseInput } from '../http/validate.js';
@@ -11,9 +11,8 @@ import {
   AssessmentQuerySchema, BlueprintRequestSchema, ItemDraftSchema, ItemIdSchema, ItemQuerySchema, StandardQuerySchema,
   createAssessmentFromBlueprint, createItem, getAssessmentForCourse, getItemForCourse, listAssessments, listItems, listStandards, previewItem, updateItem,
 } from './content.service.js';
+import { handle as route } from '../http/async-route.js';
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const route = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => { fn(req, res).catch(next); };
 
 const scopeOf = (s: LaunchContext): ContentScope => ({ tenantId: s.tenantId, courseId: s.courseId, userId: s.userId });
 const VersionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });

@@ -1,6 +1,6 @@
 // HTTP for delivery: students take an attempt (start/resume, save, flag, submit, results) and staff
 // manage a placement (attempts list, assessment, accommodations). Thin: validate, call the service.
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request } from 'express';
 import { z } from 'zod';
 import { requireSession, type SessionIssuer } from '../auth/session.js';
 import { ResponseValueSchema } from '../content/item.schema.js';
@@ -11,6 +11,7 @@ import {
   startOrResume, submitAttempt,
 } from './attempt.service.js';
 import { announceActivity, type AttemptActivity } from './events.js';
+import { handle } from '../http/async-route.js';
 
 const SaveBody = z.object({ value: ResponseValueSchema, seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 const PositionParam = z.coerce.number().int().min(1).max(10_000);
@@ -22,8 +23,6 @@ const AccommodationBody = z.object({
   readAloud: z.boolean(),
 });
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const handle = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => { fn(req, res).catch(next); };
 
 /** Tells listeners (grade progress) what a student did, after the answer is decided; never for staff previews. */
 function announce(req: Request, kind: AttemptActivity['kind'], attemptId: string, at: string): void {

@@ -1,21 +1,20 @@
 // HTTP for grade passback: a course's staff see whether each student's score reached the LMS
 // gradebook (and why not), can send one again, and choose the activity's gradebook settings (mastery
 // columns per standard). Thin: validate, call the outbox and settings services.
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import { z } from 'zod';
 import { requireSession, type SessionIssuer } from '../auth/session.js';
 import { parseInput } from '../http/validate.js';
 import { STAFF_ROLES } from '../lti/roles.js';
 import { listPlacementGrades, resendGrade } from './outbox.service.js';
 import { getGradeSettings, updateGradeSettings } from './settings.service.js';
+import { handle } from '../http/async-route.js';
 
 const Id = z.string().regex(/^[0-9a-f]{24}$/i, 'must be an id as the API gives it');
 const GradesParams = z.object({ id: Id });
 const ResendParams = z.object({ id: Id, personId: Id });
 const SettingsBody = z.object({ standardLineItems: z.boolean() }).strict();
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const handle = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => { fn(req, res).catch(next); };
 
 export function gradeRoutes(deps: { sessions: SessionIssuer }): express.Router {
   const r = express.Router();

@@ -7,6 +7,7 @@ import { requireSession, type SessionIssuer } from '../auth/session.js';
 import { parseInput } from '../http/validate.js';
 import type { Role } from '../lti/roles.js';
 import { getDistrictRollup, getDistrictRollupCsv, type RollupQuery } from './rollup.service.js';
+import { handle } from '../http/async-route.js';
 
 /**
  * Who may see the district roll-up: the LTI `administrator` role — an institution or system Administrator
@@ -27,8 +28,6 @@ export function rollupQuery(raw: unknown): RollupQuery {
   return { byCourse: q.by.includes('course'), byGrade: q.by.includes('grade') };
 }
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const handle = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => { fn(req, res).catch(next); };
 
 export function districtRoutes(deps: { sessions: SessionIssuer }): express.Router {
   const r = express.Router();

@@ -7,6 +7,7 @@ import { requireSession, type SessionIssuer } from '../auth/session.js';
 import { parseInput } from '../http/validate.js';
 import { STAFF_ROLES } from '../lti/roles.js';
 import { getDashboard, getDashboardCsv, getMyMastery, getStudentDrilldown, saveGroups, suggestPlacementGroups } from './dashboard.service.js';
+import { handle } from '../http/async-route.js';
 
 const Id = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character id');
 
@@ -27,8 +28,6 @@ const SaveBody = z.object({
   }).strict()).max(40),
 }).strict();
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const handle = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => { fn(req, res).catch(next); };
 
 export function masteryRoutes(deps: { sessions: SessionIssuer }): express.Router {
   const r = express.Router();
