@@ -7,7 +7,7 @@ import type { ResponseValue } from '../../server/content/item.schema.js';
 import type { SessionIssuer } from '../../server/auth/session.js';
 import type { RunningTool } from '../../server/main.js';
 import { createTestTenant, sessionFor } from '../support/session.js';
-import { inBatches, median, percentile, round, runAtRate, runLoad, say, sleep, type Step } from './harness.js';
+import { cpuSeconds, inBatches, median, percentile, round, runAtRate, runLoad, say, sleep, type Step } from './harness.js';
 
 export const STARTER_PRETEST = 'starter-g7-rp-pre';
 
@@ -110,34 +110,53 @@ const stepOf = (r: Awaited<ReturnType<typeof runAtRate>>, limitMs: number): Rate
 export interface SaveResults {
   steady: { target: number; runs: RateStep[]; achieved: number; p50: number; p95: number };
   steps: RateStep[];
+  /** The same save for an unknown attempt (see runSaveFloor). */
+  floor: SaveFloor;
   /** Highest stepped rate with p95 < 100 ms, sustained, < 1% errors; 0 when none was. */
   highestUnder100: number;
+}
+
+/** A save for an attempt that does not exist: authenticated and validated, one read by _id, a 404, no write. */
+function unknownAttemptSave(s: BenchStudent, seq: number) {
+  return {
+    path: `/api/attempts/${'f'.repeat(24)}/responses/1`,
+    headers: { authorization: s.auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ value: { type: 'single', choice: 'a' }, seq }),
+  };
 }
 
 /**
  * Lets the tool finish what the last run left behind before the next run: autocannon hangs up on
  * requests still in flight, which the tool and the database then finish (with the grade worker's
- * follow-up work), and the next run must not pay for them. A pause, then a quick health check.
+ * follow-up work), and the next run must not pay for them. A pause, then a probe until it is quick:
+ * with students, a save for an unknown attempt, whose read queues behind whatever the database is
+ * still doing (a health check's ping does not); otherwise the health check.
  */
-async function settle(url: string, maxMs = 8_000): Promise<void> {
+async function settle(url: string, student?: BenchStudent, maxMs = 30_000): Promise<void> {
   await sleep(2000);
   const until = Date.now() + maxMs;
   while (Date.now() < until) {
     const t0 = performance.now();
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const probe = student ? unknownAttemptSave(student, 0) : undefined;
+    const ok = await (probe ? fetch(`${url}${probe.path}`, { method: 'PUT', headers: probe.headers, body: probe.body }).then((r) => r.status === 404, () => false)
+      : fetch(`${url}/healthz`).then((r) => r.ok, () => false));
     if (ok && performance.now() - t0 < 100) return;
     await sleep(250);
   }
+  say(`  (the tool was still busy ${maxMs / 1000} s after the last run)`);
 }
 
-export async function runSaves(o: { url: string; students: BenchStudent[]; steadyRate: number; steadyRuns: number; steadySeconds: number; stepRates: number[]; stepSeconds: number }): Promise<SaveResults> {
+export async function runSaves(o: { url: string; students: BenchStudent[]; steadyRate: number; steadyRuns: number; steadySeconds: number; stepRates: number[]; stepSeconds: number; pids: { tool?: number; database?: number } }): Promise<SaveResults> {
+  const probe = o.students[0];
   // Warm-up: JIT, connection pools, the database's page cache.
   await runAtRate({ url: o.url, rate: o.stepRates[0]!, seconds: 3, requests: saveRequests(o.students, 1) });
   // Stepped up first, from a low rate, stopping at the first rate over the limit: an overloaded run
   // never precedes a measured one except the steady runs, which settle in between.
+  // The floor first, while the database holds only the started attempts (the overloaded runs below leave more).
+  const floor = await runSaveFloor({ url: o.url, students: o.students, rate: o.steadyRate, seconds: o.steadySeconds, pids: o.pids });
   const steps: RateStep[] = [];
   for (const rate of o.stepRates) {
-    await settle(o.url);
+    await settle(o.url, probe);
     const r = stepOf(await runAtRate({ url: o.url, rate, seconds: o.stepSeconds, requests: saveRequests(o.students, rate) }), 100);
     steps.push(r);
     say(`  step ${rate}/s: achieved ${round(r.achieved)}/s, p50 ${round(r.p50)} ms, p95 ${round(r.p95)} ms${r.ok ? '' : ' — over the limit'}`);
@@ -145,20 +164,52 @@ export async function runSaves(o: { url: string; students: BenchStudent[]; stead
   }
   const runs: RateStep[] = [];
   for (let i = 0; i < o.steadyRuns; i++) {
-    await settle(o.url);
+    await settle(o.url, probe);
     const r = stepOf(await runAtRate({ url: o.url, rate: o.steadyRate, seconds: o.steadySeconds, requests: saveRequests(o.students, 10 + i) }), 100);
     runs.push(r);
     say(`  saves at ${o.steadyRate}/s: achieved ${round(r.achieved)}/s, p50 ${round(r.p50)} ms, p95 ${round(r.p95)} ms${r.non2xx + r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`);
   }
-  await settle(o.url);
+  await settle(o.url, probe);
   return {
     steady: {
       target: o.steadyRate, runs,
       achieved: median(runs.map((r) => r.achieved)), p50: median(runs.map((r) => r.p50)), p95: median(runs.map((r) => r.p95)),
     },
     steps,
+    floor,
     highestUnder100: Math.max(0, ...steps.filter((s) => s.ok).map((s) => s.target)),
   };
+}
+
+export interface SaveFloor extends RateStep {
+  /** CPU time per request answered, where /proc shows it: the tool's process and the database server's. */
+  cpuMsPerRequest: { tool?: number; database?: number };
+}
+
+/**
+ * The least a save costs on this machine: the same request for an attempt that does not exist, so the
+ * tool authenticates, validates and reads the attempt by _id once, then answers 404 without writing.
+ * Whatever a save does beyond that comes on top, so a rate this run cannot reach, no save reaches.
+ */
+async function runSaveFloor(o: { url: string; students: BenchStudent[]; rate: number; seconds: number; pids: { tool?: number; database?: number } }): Promise<SaveFloor> {
+  await settle(o.url, o.students[0]);
+  let next = 0;
+  const requests: Step[] = [{
+    method: 'PUT',
+    setupRequest: (req) => {
+      const s = o.students[next++ % o.students.length]!;
+      return { ...req, method: 'PUT', ...unknownAttemptSave(s, next) };
+    },
+  }];
+  const before = { tool: cpuSeconds(o.pids.tool), database: cpuSeconds(o.pids.database) };
+  const r = await runAtRate({ url: o.url, rate: o.rate, seconds: o.seconds, requests });
+  const perRequest = (start: number | undefined, pid: number | undefined) => {
+    const end = cpuSeconds(pid);
+    return start === undefined || end === undefined || !r.responses ? undefined : ((end - start) * 1000) / r.responses;
+  };
+  const step = stepOf(r, 100);
+  // Every answer is a 404 by design: count only what is not.
+  return { ...step, ok: step.achieved >= 0.95 * o.rate && step.p95 < 100, cpuMsPerRequest: { tool: perRequest(before.tool, o.pids.tool), database: perRequest(before.database, o.pids.database) } };
 }
 
 export interface SubmitRun { count: number; p50: number; p95: number; perSecond: number; failures: number }
@@ -182,13 +233,13 @@ export async function runSubmits(o: { url: string; students: BenchStudent[]; run
       },
       onResponse: (status, body) => { if (status !== 200 || !body.includes('"results"')) failures++; },
     }];
-    await settle(o.url);
+    await settle(o.url, o.students[0]);
     const r = await runLoad({ url: o.url, connections: o.concurrency, duration: o.seconds, timeout: 60, requests });
     const run = { count: r.responses, p50: percentile(r.latencies, 50), p95: percentile(r.latencies, 95), perSecond: r.responses / r.seconds, failures: failures + r.errors };
     runs.push(run);
     say(`  ${run.count} submits, ${o.concurrency} at a time: p50 ${round(run.p50)} ms, p95 ${round(run.p95)} ms, ${round(run.perSecond, 2)}/s${run.failures ? `, ${run.failures} failed` : ''}`);
   }
-  await settle(o.url);
+  await settle(o.url, o.students[0]);
   return {
     concurrency: o.concurrency, runs, sent: next,
     p50: median(runs.map((r) => r.p50)), p95: median(runs.map((r) => r.p95)), perSecond: median(runs.map((r) => r.perSecond)),

@@ -3,7 +3,7 @@
 // Nothing here measures anything by itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,8 @@ export const round = (n: number, digits = 1) => (Number.isFinite(n) ? Math.round
 export interface BenchDatabase {
   /** Server URI without a database name, ending in "/" before any query. */
   engine: string;
+  /** The database server's process id when the bench started it (to read its CPU time). */
+  pid?: number;
   uriFor(dbName: string): string;
   stop(): Promise<void>;
 }
@@ -57,12 +59,24 @@ export async function startDatabase(): Promise<BenchDatabase> {
   const server = base.replace(/^(mongodb(?:\+srv)?:\/\/[^/]+).*$/, '$1');
   return {
     engine: embedded ? embedded.engine : 'external (MONGODB_URI)',
+    ...(embedded?.pid ? { pid: embedded.pid } : {}),
     uriFor: (dbName) => `${server}/${dbName}${query ? `?${query}` : ''}`,
     async stop() {
       await embedded?.stop();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is none (not Linux). */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 a second on Linux)
+  } catch {
+    return undefined;
+  }
 }
 
 export const freshDbName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;

@@ -186,7 +186,7 @@ async function main(): Promise<void> {
         const sampler = setInterval(() => { void growthline!.rss().then((r) => { if (r) samples.push(r); }); }, SETTINGS.rssSampleMs);
         let saves;
         try {
-          saves = await runSaves({ url: growthline!.url, students, ...SETTINGS.saves });
+          saves = await runSaves({ url: growthline!.url, students, ...SETTINGS.saves, pids: { tool: growthline!.pid, database: db!.pid } });
         } finally {
           clearInterval(sampler);
         }
@@ -201,6 +201,11 @@ async function main(): Promise<void> {
         if (last && last.ok) notes.push(`saves: every stepped rate up to ${last.target}/s stayed under 100 ms; the ceiling is higher than measured`);
         row('server RSS, peak under save load', mb(peak), `< ${TARGETS.rssMb} MB`, peak < TARGETS.rssMb * 1e6);
         if (idle) row('server RSS, idle after seeding', mb(idle));
+        const floor = saves.floor;
+        const cpu = [floor.cpuMsPerRequest.tool, floor.cpuMsPerRequest.database];
+        row(`same save for an unknown attempt (one read, no write) at ${s.target}/s`, `${round(floor.achieved)}/s, p50 ${ms(floor.p50)}, p95 ${ms(floor.p95)}`, '—', null);
+        if (cpu.some((c) => c !== undefined)) row('… CPU per request: tool / database', cpu.map((c) => (c === undefined ? '?' : `${round(c, 1)} ms`)).join(' / '), '—', null);
+        say(`  unknown-attempt saves at ${s.target}/s: achieved ${round(floor.achieved)}/s, p50 ${round(floor.p50)} ms, p95 ${round(floor.p95)} ms; CPU per request ${cpu.map((c) => (c === undefined ? '?' : `${round(c, 1)} ms`)).join(' tool, ')} database`);
       });
 
       await section('submit + score + mastery', async () => {
