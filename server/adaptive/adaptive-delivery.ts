@@ -148,7 +148,7 @@ const notYours = () => new NotFound('No attempt with this id exists for you. Ope
 
 async function loadOwned(ctx: LaunchContext, attemptId: string): Promise<Attempt> {
   if (!isObjectId(attemptId)) throw notYours();
-  // By _id alone (the one lookup FerretDB indexes); the tenant and owner are checked here.
+  // By _id alone (the one filter FerretDB hands to SQLite instead of decoding every document); the tenant and owner are checked here.
   const a = (await AttemptModel.findOne({ _id: attemptId }).lean()) as Attempt | null;
   if (!a || String(a.tenantId) !== ctx.tenantId) throw notYours();
   if (String(a.personId) === ctx.userId) return a;

@@ -1,6 +1,6 @@
 // Stored calibrations: one CalibrationRun per tenant, framework and run (kept as history), and one
 // CalibrationLatest per tenant and framework pointing at the newest run with its difficulties, read by _id
-// (the only lookup FerretDB indexes) when adaptive delivery needs them. No student ids are stored here.
+// (the one filter FerretDB hands to SQLite instead of decoding every document) when adaptive delivery needs them. No student ids are stored here.
 // Only calibration.service.ts reads and writes these.
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 

@@ -10,7 +10,7 @@ export interface CourseInput { tenantId: string; contextId: string; title?: stri
 export interface PersonInput { tenantId: string; sub: string; name?: string }
 
 // Most launches come from a course and person already recorded and unchanged: each is found by its
-// derived _id (the lookup FerretDB serves from an index) and nothing is written. Records made before ids
+// derived _id (the one filter FerretDB hands to SQLite instead of decoding every document) and nothing is written. Records made before ids
 // were derived keep their ids and are found by their natural key.
 const sameList = (a: string[] | undefined, b: string[] | undefined | null) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
 

@@ -1,6 +1,6 @@
 // Which engine the connection talks to: MongoDB (production) or FerretDB 1.24 (development, tests, CI).
-// Hot paths use it to choose how a conditional write is done: FerretDB answers only a filter that is
-// exactly { _id } from an index and applies no conditional update atomically, so there the condition is
+// Hot paths use it to choose how a conditional write is done: FerretDB hands only a filter that is
+// exactly { _id } to SQLite (every other filter decodes the whole collection in Go) and applies no conditional update atomically, so there the condition is
 // checked in code between a read and a write by _id (ordered per record by delivery/one-at-a-time.ts).
 import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
@@ -22,8 +22,8 @@ export function databaseEngine(): Promise<Engine> {
 }
 
 /**
- * An ObjectId derived from a record's natural key, so the record can be found by _id — the one lookup
- * every engine serves from an index — without knowing its id in advance. Still a valid ObjectId, so ids
+ * An ObjectId derived from a record's natural key, so the record can be found by _id — the cheapest lookup
+ * on every engine (an index on MongoDB, a scan inside SQLite on FerretDB) — without knowing its id in advance. Still a valid ObjectId, so ids
  * keep their format in URLs and references; its leading bytes are not a creation time.
  */
 export function keyedObjectId(...parts: string[]): mongoose.Types.ObjectId {

@@ -116,7 +116,7 @@ function notYours(): NotFound {
 
 async function loadAttempt(ctx: LaunchContext, attemptId: string): Promise<Attempt> {
   if (!isObjectId(attemptId)) throw notYours();
-  // By _id alone (the lookup FerretDB serves from an index); the tenant is checked here instead.
+  // By _id alone (the one filter FerretDB hands to SQLite instead of decoding every document); the tenant is checked here instead.
   const a = (await AttemptModel.findOne({ _id: attemptId }).lean()) as Attempt | null;
   if (!a || String(a.tenantId) !== ctx.tenantId) throw notYours();
   return a;
@@ -159,8 +159,8 @@ type Owner = { tenantId: string; placementId: string; personId: string; preview:
 
 /**
  * The _id of a person's n-th attempt at a placement (staff previews counted apart): derived, so that
- * resuming and counting are lookups by _id, which FerretDB serves from an index where a query by owner
- * reads the whole collection, and a start is an insert that only one of two concurrent starts wins.
+ * resuming and counting are lookups by _id, which FerretDB evaluates inside SQLite where a query by owner
+ * decodes the whole collection, and a start is an insert that only one of two concurrent starts wins.
  */
 const attemptIdFor = (o: Owner, n: number) =>
   keyedObjectId('attempt', o.tenantId, o.placementId, o.personId, o.preview ? 'preview' : 'student', String(n));

@@ -12,8 +12,8 @@ export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 export const NO_LEASE = new Date(0);
 
 const gradeOutboxSchema = new Schema({
-  // outboxKey(tenant, placement, person): per-student reads and writes go by _id, the one lookup every
-  // engine answers from an index (FerretDB's SQLite backend scans the collection for most others).
+  // outboxKey(tenant, placement, person): per-student reads and writes go by _id, the cheapest lookup on
+  // every engine (FerretDB's SQLite backend decodes the whole collection in Go for any other filter).
   _id: { type: String, required: true },
   tenantId: { type: Schema.Types.ObjectId, required: true },
   // Concurrency is bounded per LMS platform, and several tenants (deployments) share a platform.

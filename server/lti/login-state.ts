@@ -7,8 +7,8 @@ import { claimOnce } from '../db/once.js';
 export const LOGIN_STATE_SECONDS = 600; // how long a login may take at the LMS before the launch
 
 const loginStateSchema = new Schema({
-  // The state itself: a launch finds its login by _id, the one lookup FerretDB serves from an index
-  // (it would read the whole collection, which grows by one record per launch, for { state }).
+  // The state itself: a launch finds its login by _id, the one filter FerretDB hands to SQLite
+  // (it would decode the whole collection, which grows by one record per launch, for { state }).
   // Records from before carry an ObjectId here and are found by `state`.
   _id: { type: String },
   state: { type: String, required: true },

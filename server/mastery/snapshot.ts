@@ -130,7 +130,7 @@ const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 110
 const ESTIMATE_FIELDS = { state: 0, appliedAttemptIds: 0, 'attempts.attemptId': 0, 'attempts.placementId': 0 } as const;
 
 async function readSnapshot(tenantId: string, courseId: string): Promise<StoredSnapshot | null> {
-  // By _id alone (the only filter FerretDB serves from an index); the key holds the tenant, and it is checked too.
+  // By _id alone (the one filter FerretDB hands to SQLite instead of decoding every document); the key holds the tenant, and it is checked too.
   const doc = (await MasterySnapshotModel.findOne({ _id: snapshotKey(tenantId, courseId) }).lean()) as StoredSnapshot | null;
   if (doc && String(doc.tenantId) !== tenantId) throw new Error(`mastery snapshot ${doc._id} is stored under another tenant`);
   return doc;

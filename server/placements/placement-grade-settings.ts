@@ -7,7 +7,7 @@ export interface PlacementGradeSettings { standardLineItems: boolean }
 
 /** The placement's settings, only when it belongs to this course of this tenant; null otherwise. */
 export async function getPlacementGradeSettings(tenantId: string, courseId: string, placementId: string): Promise<PlacementGradeSettings | null> {
-  // By _id (the one lookup FerretDB answers from an index); tenant and course are checked here.
+  // By _id (the one filter FerretDB hands to SQLite instead of decoding every document); tenant and course are checked here.
   const p = await PlacementModel.findOne({ _id: placementId }, { tenantId: 1, courseId: 1, standardLineItems: 1 }).lean();
   if (!p || String(p.tenantId) !== tenantId || String(p.courseId) !== courseId) return null;
   return { standardLineItems: !!p.standardLineItems };

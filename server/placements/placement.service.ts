@@ -32,7 +32,7 @@ export async function upsertPlacement(p: PlacementInput): Promise<{ id: string; 
   return { id: String(doc!._id), title: doc!.title ?? '', assessmentId: doc!.assessmentId ?? undefined };
 }
 
-// Reads go by _id alone, the one lookup FerretDB serves from an index (it scans the collection for
+// Reads go by _id alone, the one filter FerretDB hands to SQLite (it decodes the whole collection for
 // { _id, tenantId }); the tenant and course are compared here instead.
 async function placementById(placementId: string) {
   return mongoose.isValidObjectId(placementId) ? PlacementModel.findOne({ _id: placementId }).lean() : null;
