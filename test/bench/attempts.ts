@@ -138,7 +138,7 @@ async function settle(url: string, student?: BenchStudent, maxMs = 30_000): Prom
   let previous = Infinity;
   while (Date.now() < until) {
     const t0 = performance.now();
-    const probe = student ? unknownAttemptSave(student, 0) : undefined;
+    const probe = student ? unknownAttemptSave(student, 1) : undefined;
     const ok = await (probe ? fetch(`${url}${probe.path}`, { method: 'PUT', headers: probe.headers, body: probe.body }).then((r) => r.status === 404, () => false)
       : fetch(`${url}/healthz`).then((r) => r.ok, () => false));
     const took = performance.now() - t0;
