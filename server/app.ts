@@ -107,7 +107,7 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
   app.get('/lti/keys', toolKeysRoute(o.config));
   app.get('/lti/canvas.json', canvasConfigRoute(o.toolUrl));
   // ROUTES: admin page (the JSON admin API is under /api/admin)
-  app.get('/admin', adminPage({ adminToken: process.env.ADMIN_TOKEN }));
+  app.get('/admin', adminPage({ adminToken: o.config.adminToken }));
   const lti = await mountLti(app, {
     ltiKey: o.config.ltiKey, mongoUri: o.mongoUri, dbName: o.dbName, toolUrl: o.toolUrl, log: o.log,
     onLaunch: createLaunchHandler(sessions),
@@ -143,7 +143,7 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
   // ROUTES: calibration
   api.use(calibrationRoutes({ sessions }));
   // ROUTES: admin
-  api.use(adminRoutes({ lti, toolUrl: o.toolUrl, adminToken: process.env.ADMIN_TOKEN }));
+  api.use(adminRoutes({ lti, toolUrl: o.toolUrl, adminToken: o.config.adminToken }));
   // ROUTES: lti
   api.use(deepLinkingRoutes({ sessions, toolUrl: o.toolUrl, findAssessment: linkableAssessment }));
   api.use(rosterRoutes({ sessions }));

@@ -17,6 +17,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_HOURS: z.coerce.number().min(0.1).max(24).default(8),
   BODY_LIMIT: z.string().default('100kb'),
+  // Turns on the admin API and page for this bearer token; too short a token leaves them off and the
+  // page says so (server/admin/admin.routes.ts, adminApiEnabled).
+  ADMIN_TOKEN: z.string().optional(),
 });
 
 export interface Config {
@@ -30,6 +33,7 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   sessionSeconds: number;
   bodyLimit: string;
+  adminToken: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -56,5 +60,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     sessionSeconds: Math.round(e.SESSION_HOURS * 3600),
     bodyLimit: e.BODY_LIMIT,
+    adminToken: e.ADMIN_TOKEN,
   };
 }

@@ -25,6 +25,8 @@ export async function startTestTool(env: Record<string, string> = {}, opts: Test
     NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', MONGODB_URI: `${base}${dbName}`,
     LTI_KEY: randomBytes(24).toString('hex'), LOG_LEVEL: process.env.GL_TEST_LOG_LEVEL ?? 'silent',
     ...(opts.host ? { PUBLIC_URL: `http://${opts.host}:${port}` } : {}),
+    // Tests that turn the admin API on set it in the process environment, as an operator would.
+    ...(process.env.ADMIN_TOKEN ? { ADMIN_TOKEN: process.env.ADMIN_TOKEN } : {}),
     ...env,
   });
   return startTool(config, createLogger(config.logLevel));
