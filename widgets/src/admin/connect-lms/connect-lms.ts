@@ -1,10 +1,10 @@
 // "Connect an LMS": the values an LMS administrator pastes into the LMS (from GET /api/admin/tool), each in a
 // read-only box they can select, with a copy button that says what it copied.
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
 import type { AdminApi } from '../admin-api.js';
-import { announce, failure } from '../events.js';
-import { adminStyles } from '../styles.js';
-import { adminTranslator, type AdminKey, type AdminTranslate } from '../strings.js';
+import { announce } from '../events.js';
+import { AdminSection } from '../section.js';
+import type { AdminKey } from '../strings.js';
 import type { ToolUrls } from '../types.js';
 
 const VALUES: { key: keyof ToolUrls; label: AdminKey }[] = [
@@ -23,27 +23,12 @@ const VALUES: { key: keyof ToolUrls; label: AdminKey }[] = [
  * @property locale - "en" | "es".
  * @fires gl-admin-announce - `{ message }` after a copy.
  */
-export class GlAdminConnect extends LitElement {
-  static override styles = adminStyles;
-  static override properties = { api: { attribute: false }, locale: { type: String }, tool: { state: true }, error: { state: true } };
-  api?: AdminApi;
-  locale = 'en';
+export class GlAdminConnect extends AdminSection {
+  static override properties = { tool: { state: true } };
   tool?: ToolUrls;
-  error = '';
-  private t: AdminTranslate = adminTranslator('en');
 
-  protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('locale')) this.t = adminTranslator(this.locale);
-    if (changed.has('api') && this.api) void this.load();
-  }
-
-  private async load(): Promise<void> {
-    try {
-      this.tool = await this.api!.get<ToolUrls>('/tool');
-      this.error = '';
-    } catch (err) {
-      this.error = this.t('requestFailed', { detail: failure(this, err).message });
-    }
+  protected async read(api: AdminApi): Promise<void> {
+    this.tool = await api.get<ToolUrls>('/tool');
   }
 
   private async copy(key: keyof ToolUrls, label: string): Promise<void> {

@@ -1,14 +1,14 @@
 // "Registered LMSs": every registered platform with its deployments and which LMS services work, a form to
 // add a deployment to one, its choice of progress reports to the gradebook, removal (with all its data) behind a dialog that asks for the client id, and
 // the form to register an LMS by hand.
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
 import type { AdminApi } from '../admin-api.js';
 import type { GlAdminConfirmDialog } from '../confirm-dialog/confirm-dialog.js';
 import '../confirm-dialog/confirm-dialog.js';
 import { announce, failure } from '../events.js';
 import '../platform-form/platform-form.js';
-import { adminStyles } from '../styles.js';
-import { adminTranslator, type AdminKey, type AdminTranslate } from '../strings.js';
+import { AdminSection } from '../section.js';
+import type { AdminKey } from '../strings.js';
 import type { PlatformRow, ProgressScoresSetting, RemovalReport } from '../types.js';
 
 type ProgressChoice = 'default' | 'on' | 'off';
@@ -32,38 +32,22 @@ export const platformLabel = (p: Pick<PlatformRow, 'name' | 'issuer'>) => p.name
  * @fires gl-admin-platforms-changed - `{ platforms }` after every load (the student-data section lists them).
  * @fires gl-admin-announce - `{ message }` after each change.
  */
-export class GlAdminPlatforms extends LitElement {
-  static override styles = adminStyles;
+export class GlAdminPlatforms extends AdminSection {
   static override properties = {
-    api: { attribute: false }, locale: { type: String },
-    platforms: { state: true }, error: { state: true }, deploymentDrafts: { state: true }, deploymentErrors: { state: true }, removing: { state: true },
+    platforms: { state: true }, deploymentDrafts: { state: true }, deploymentErrors: { state: true }, removing: { state: true },
     progressDrafts: { state: true }, progressErrors: { state: true }, savingProgress: { state: true },
   };
-  api?: AdminApi;
-  locale = 'en';
   platforms?: PlatformRow[];
-  error = '';
   deploymentDrafts: Record<string, string> = {};
   deploymentErrors: Record<string, string> = {};
   removing?: PlatformRow;
   progressDrafts: Record<string, ProgressChoice> = {};
   progressErrors: Record<string, string> = {};
   savingProgress = '';
-  private t: AdminTranslate = adminTranslator('en');
 
-  protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('locale')) this.t = adminTranslator(this.locale);
-    if (changed.has('api') && this.api) void this.load();
-  }
-
-  async load(): Promise<void> {
-    try {
-      this.platforms = (await this.api!.get<{ platforms: PlatformRow[] }>('/platforms')).platforms;
-      this.error = '';
-      this.dispatchEvent(new CustomEvent('gl-admin-platforms-changed', { detail: { platforms: this.platforms }, bubbles: true, composed: true }));
-    } catch (err) {
-      this.error = this.t('requestFailed', { detail: failure(this, err).message });
-    }
+  protected async read(api: AdminApi): Promise<void> {
+    this.platforms = (await api.get<{ platforms: PlatformRow[] }>('/platforms')).platforms;
+    this.dispatchEvent(new CustomEvent('gl-admin-platforms-changed', { detail: { platforms: this.platforms }, bubbles: true, composed: true }));
   }
 
   private async addDeployment(e: Event, p: PlatformRow): Promise<void> {

@@ -1,11 +1,10 @@
 // "Signing keys": the tool's keys with their status and how long each stays published, and rotation with
 // a grace period during which the previous key is still served at the JWKS URL (launches and grade
 // passback keep working while LMSs refresh their copy of the keyset).
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
 import type { AdminApi } from '../admin-api.js';
 import { announce, failure } from '../events.js';
-import { adminStyles } from '../styles.js';
-import { adminTranslator, type AdminTranslate } from '../strings.js';
+import { AdminSection } from '../section.js';
 import type { KeyRow } from '../types.js';
 
 const DEFAULT_GRACE_HOURS = 168;
@@ -17,33 +16,15 @@ const DEFAULT_GRACE_HOURS = 168;
  * @property locale - "en" | "es".
  * @fires gl-admin-announce - `{ message }` after a rotation.
  */
-export class GlAdminSigningKeys extends LitElement {
-  static override styles = adminStyles;
-  static override properties = {
-    api: { attribute: false }, locale: { type: String },
-    keys: { state: true }, error: { state: true }, grace: { state: true }, graceError: { state: true }, busy: { state: true },
-  };
-  api?: AdminApi;
-  locale = 'en';
+export class GlAdminSigningKeys extends AdminSection {
+  static override properties = { keys: { state: true }, grace: { state: true }, graceError: { state: true }, busy: { state: true } };
   keys?: KeyRow[];
-  error = '';
   grace = String(DEFAULT_GRACE_HOURS);
   graceError = '';
   busy = false;
-  private t: AdminTranslate = adminTranslator('en');
 
-  protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('locale')) this.t = adminTranslator(this.locale);
-    if (changed.has('api') && this.api) void this.load();
-  }
-
-  private async load(): Promise<void> {
-    try {
-      this.keys = (await this.api!.get<{ keys: KeyRow[] }>('/keys')).keys;
-      this.error = '';
-    } catch (err) {
-      this.error = this.t('requestFailed', { detail: failure(this, err).message });
-    }
+  protected async read(api: AdminApi): Promise<void> {
+    this.keys = (await api.get<{ keys: KeyRow[] }>('/keys')).keys;
   }
 
   private async rotate(e: Event): Promise<void> {
