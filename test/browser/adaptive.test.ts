@@ -8,7 +8,7 @@ import { AttemptModel } from '../../server/delivery/attempt.model.js';
 import type { RunningTool } from '../../server/main.js';
 import type { Platform, Placement } from '../platform/index.js';
 import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
-import { coursePageUrl, expectText, textOf, toolDocument } from '../support/launch-page.js';
+import { coursePageUrl, expectText, textOf, toolDocument, stopLaunchTest } from '../support/launch-page.js';
 import { startToolWithLms } from '../support/lti.js';
 
 let tool: RunningTool;
@@ -23,11 +23,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-  await tool?.stop();
-});
+afterAll(() => stopLaunchTest(browser, platform, tool));
 
 const launchUrl = (userId: string) => coursePageUrl(platform, userId, placement);
 

@@ -12,7 +12,7 @@ import type { RunningTool } from '../../server/main.js';
 import { bundleSizes, MANIFEST } from '../bench/bundles.js';
 import type { Platform, Placement } from '../platform/index.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
-import { coursePageUrl } from '../support/launch-page.js';
+import { coursePageUrl, stopLaunchTest } from '../support/launch-page.js';
 import { startToolWithLms } from '../support/lti.js';
 
 let tool: RunningTool;
@@ -34,11 +34,7 @@ beforeAll(async () => {
   placement = platform.addPlacement({ title: 'Chunks check', custom: { growthline_assessment: imported.assessments[0]! } });
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-  await tool?.stop();
-});
+afterAll(() => stopLaunchTest(browser, platform, tool));
 
 const students = () => platform.users.filter((u) => u.roleLabel === 'Student');
 /** The built chunk named after a module, e.g. "results" → "assets/results-AbC123.js". */

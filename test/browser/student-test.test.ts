@@ -12,7 +12,7 @@ import { AttemptModel } from '../../server/delivery/attempt.model.js';
 import type { RunningTool } from '../../server/main.js';
 import type { Platform, Placement } from '../platform/index.js';
 import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
-import { coursePageUrl, expectText, textOf, toolDocument } from '../support/launch-page.js';
+import { coursePageUrl, expectText, textOf, toolDocument, stopLaunchTest } from '../support/launch-page.js';
 import { startToolWithLms } from '../support/lti.js';
 import { sessionFor, type TestTenant } from '../support/session.js';
 
@@ -74,11 +74,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-  await tool?.stop();
-});
+afterAll(() => stopLaunchTest(browser, platform, tool));
 
 const students = () => platform.users.filter((u) => u.roleLabel === 'Student');
 const courseLaunchUrl = (userId: string) => coursePageUrl(platform, userId, placement);
