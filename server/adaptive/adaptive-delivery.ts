@@ -10,6 +10,7 @@ import { scoreResponse } from '../content/scoring.js';
 import { AssemblyError } from '../content/forms.js';
 import { AttemptModel, type AttemptDoc } from '../delivery/attempt.model.js';
 import { announceAndRecord } from '../delivery/announce.js';
+import { folded, readForFold } from '../delivery/answer-journal.js';
 import { pinnedItemVersions, standardDescriptions } from '../delivery/content-cache.js';
 import type { SubmittedAttempt } from '../delivery/events.js';
 import { oneAtATime } from '../delivery/one-at-a-time.js';
@@ -179,9 +180,11 @@ export async function finishAdaptive(a: Attempt, auto: boolean): Promise<Attempt
 async function closePart(start: Attempt, o: { part: number; finish: boolean; auto: boolean }): Promise<Attempt> {
   const id = String(start._id);
   // One part closes once: the read, scoring, routing and write run in this attempt's queue (FerretDB applies a
-  // conditional update non-atomically), and the write is conditional on the part still being open.
+  // conditional update non-atomically), and the write is conditional on the part still being open. On FerretDB the
+  // answers come with the answer journal's and are written into the attempt with the part (answer-journal.ts).
   const { doc, event } = await oneAtATime(id, async () => {
-    const a = (await AttemptModel.findOne({ _id: start._id }).lean()) as Attempt | null;
+    const read = await readForFold(start._id);
+    const a = read?.attempt;
     if (!a || String(a.tenantId) !== String(start.tenantId)) throw notYours();
     const s = stateOf(a)!;
     if (a.status !== 'in-progress' || s.part !== o.part) return { doc: a, event: null };
@@ -213,7 +216,7 @@ async function closePart(start: Attempt, o: { part: number; finish: boolean; aut
       const result = await adaptiveResult(String(a.tenantId), planOf(s), parts);
       const state: AdaptiveState = { ...s, parts, open: [] };
       updated = (await AttemptModel.findOneAndUpdate(filter, {
-        $set: { status: 'submitted', submittedAt: now, autoSubmitted: o.auto, score: result.score, maxScore: result.maxScore, result, adaptive: state },
+        $set: { status: 'submitted', submittedAt: now, autoSubmitted: o.auto, score: result.score, maxScore: result.maxScore, result, adaptive: state, responses: a.responses },
         $inc: { rev: 1 },
       }, { new: true }).lean()) as Attempt | null;
       if (updated && !updated.preview) event = adaptiveSubmittedEvent(updated, result);
@@ -223,9 +226,10 @@ async function closePart(start: Attempt, o: { part: number; finish: boolean; aut
       const pinned = pinPart(step.module, new Map(nextVersions.map((v) => [ref(v), v])), first);
       const positions = pinned.map((i) => i.position);
       const state: AdaptiveState = { ...s, part: s.part + 1, parts: [...parts, { part: s.part + 1, stageId: step.module.id, positions }], open: positions };
-      updated = (await AttemptModel.findOneAndUpdate(filter, { $set: { items: [...a.items, ...pinned], adaptive: state, flags: [] }, $inc: { rev: 1 } }, { new: true }).lean()) as Attempt | null;
+      updated = (await AttemptModel.findOneAndUpdate(filter, { $set: { items: [...a.items, ...pinned], adaptive: state, flags: [], responses: a.responses }, $inc: { rev: 1 } }, { new: true }).lean()) as Attempt | null;
     }
     if (!updated) throw new Conflict('The attempt changed at the same moment (another tab or device?). Try again.', { attemptId: id });
+    folded(id, read.live, updated);
     return { doc: updated, event };
   });
   if (event) await announceAndRecord(event);

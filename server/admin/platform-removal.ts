@@ -2,6 +2,7 @@
 // record of its tenants in every collection that has a tenantId, then its service tokens, its
 // tenants and the platform last — so a removal cut short can simply be run again.
 import mongoose from 'mongoose';
+import { forgetAllAttempts } from '../delivery/answer-journal.js';
 import { NotFound } from '../http/problem.js';
 import { forgetPlatformServices } from '../lti/service-token.js';
 import type { LtiService } from '../lti/provider.js';
@@ -71,6 +72,7 @@ export async function removePlatform(lti: Pick<LtiService, 'deletePlatform'>, is
   await PlatformModel.deleteOne({ _id: platform._id });
   deleted[PlatformModel.collection.collectionName] = 1;
   forgetFrameOriginsCache();
+  forgetAllAttempts();
   return {
     platform: { issuer: platform.issuer, clientId: platform.clientId, name: platform.name },
     deployments: tenants.map((t) => t.deploymentId),

@@ -38,9 +38,11 @@ const attemptSchema = new Schema({
   // startedAt + limit × the student's multiplier; null = no limit. Kept current when an accommodation changes.
   deadline: { type: Date, default: null },
   // `p<position>` → { value, seq, savedAt }. Keys are not bare numbers so no engine reads them as array indexes.
+  // On FerretDB an open attempt's newer answers are in the answer journal until it is submitted (answer-journal.ts).
   responses: { type: Schema.Types.Mixed, default: () => ({}) },
   flags: { type: [Number], default: [] },
-  // Bumped by every write to responses or flags: submit only succeeds on the revision it scored.
+  // Bumped by every write to responses or flags: submit only succeeds on the revision it scored (on FerretDB
+  // saves go to the answer journal and submit runs in the attempt's queue instead).
   rev: { type: Number, default: 0 },
   submittedAt: { type: Date },
   autoSubmitted: { type: Boolean },
@@ -69,8 +71,23 @@ const accommodationSchema = new Schema({
 });
 accommodationSchema.index({ tenantId: 1, placementId: 1, personId: 1 }, { unique: true });
 
+// One answer as saved, on FerretDB only: there a save appends here instead of rewriting the attempt, and the entries
+// are folded into the attempt's responses when it (or an adaptive part) is submitted (delivery/answer-journal.ts).
+const answerEntrySchema = new Schema({
+  tenantId: { type: Schema.Types.ObjectId, required: true },
+  courseId: { type: Schema.Types.ObjectId, required: true },
+  personId: { type: Schema.Types.ObjectId, required: true },
+  attemptId: { type: Schema.Types.ObjectId, required: true },
+  position: { type: Number, required: true },
+  value: { type: Schema.Types.Mixed, required: true },
+  seq: { type: Number, required: true },
+  savedAt: { type: Date, required: true },
+}, { versionKey: false });
+answerEntrySchema.index({ attemptId: 1 });
+
 export type AttemptDoc = InferSchemaType<typeof attemptSchema> & { _id: mongoose.Types.ObjectId };
 export type AccommodationDoc = InferSchemaType<typeof accommodationSchema> & { _id: mongoose.Types.ObjectId };
 
 export const AttemptModel = mongoose.model('Attempt', attemptSchema, 'attempts');
+export const AnswerEntryModel = mongoose.model('AnswerEntry', answerEntrySchema, 'answer_journal');
 export const AccommodationModel = mongoose.model('Accommodation', accommodationSchema, 'accommodations');

@@ -21,6 +21,7 @@ import { announceAndRecord } from './announce.js';
 import type { SubmittedAttempt } from './events.js';
 import { pickFormIndex } from './form-choice.js';
 import { oneAtATime } from './one-at-a-time.js';
+import { appendAnswer, attemptStarted, folded, forgetAttempt, liveAnswers, liveInQueue, readForFold, type StoredResponse } from './answer-journal.js';
 import { adaptivePart, checkOpenPosition, finishAdaptive, isAdaptive, openPositionFilter, startAdaptive, type AdaptivePartView } from '../adaptive/adaptive-delivery.js';
 import { planDifficulties } from '../adaptive/adaptive-plan.js';
 import { scoreOnScale, type ScaleSummary } from '../adaptive/scale-report.js';
@@ -99,7 +100,6 @@ interface StoredResult {
   adaptive?: { parts: number; items: number };
 }
 
-interface StoredResponse { value: ResponseValue; seq: number; savedAt: Date }
 type Attempt = AttemptDoc;
 
 const isObjectId = (id: string) => /^[a-f0-9]{24}$/i.test(id);
@@ -246,7 +246,9 @@ export async function startOrResume(ctx: LaunchContext): Promise<{ view: Attempt
         items, settings, status: 'in-progress', startedAt, rev: 0, flags: [], responses: {}, ...(adaptive ?? {}),
         deadline: deadlineFor(startedAt, settings.timeLimitMinutes, accommodation ? accommodation.timeMultiplier : 1),
       });
-      return { view: await attemptView(ctx, created.toObject() as Attempt, accommodation), created: true };
+      const doc = created.toObject() as Attempt;
+      await attemptStarted(doc);
+      return { view: await attemptView(ctx, doc, accommodation), created: true };
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
       // Another request started this attempt a moment ago: the next round resumes it. Unless the number
@@ -261,7 +263,8 @@ export async function startOrResume(ctx: LaunchContext): Promise<{ view: Attempt
 // Reading
 
 /** `accommodation`: when the caller has just read it (a start), so it is not read again. */
-async function attemptView(ctx: LaunchContext, a: Attempt, accommodation?: Awaited<ReturnType<typeof accommodationFor>>): Promise<AttemptView> {
+async function attemptView(ctx: LaunchContext, stored: Attempt, accommodation?: Awaited<ReturnType<typeof accommodationFor>>): Promise<AttemptView> {
+  const a = await liveAnswers(stored);
   const versions = await pinnedItemVersions(String(a.tenantId), a.items.map((i) => ({ id: i.itemId, version: i.version })));
   const byRef = new Map(versions.map((v) => [ref(v), v]));
   const items = a.items.map((p) => {
@@ -358,35 +361,29 @@ export async function saveResponse(ctx: LaunchContext, attemptId: string, positi
   throw new Conflict('The answer could not be saved because the attempt changed at the same moment. Try again.');
 }
 
-/** What a save needs of the stored attempt: no other answers, no results. */
-const saveFields = (position: number) => ({
-  tenantId: 1, courseId: 1, personId: 1, preview: 1, status: 1, autoSubmitted: 1, deadline: 1, items: 1, [`responses.${responseKey(position)}`]: 1,
-  'adaptive.open': 1,
-});
-
 /**
- * The same decisions as the conditional update above, for FerretDB: there a conditional update scans
- * the whole collection and is not atomic anyway (see one-at-a-time.ts). Inside this attempt's queue,
- * one read by _id and one write by _id: nothing else in this process writes the attempt in between,
- * and on FerretDB this process is the only one (development, tests, CI). The write is acknowledged
- * before the save is.
+ * The same decisions as the conditional update above, for FerretDB: there any read or update of an attempt scans
+ * the collection and a conditional update is not atomic (see one-at-a-time.ts). Inside this attempt's queue, the
+ * checks run on the attempt as held in memory and the answer is one insert into the journal (answer-journal.ts):
+ * nothing else in this process changes the attempt in between, and on FerretDB this process is the only one
+ * (development, tests, CI). The insert is acknowledged before the save is.
  */
 async function saveInQueue(ctx: LaunchContext, attemptId: string, position: number, value: ResponseValue, seq: number): Promise<SaveResult> {
   if (!isObjectId(attemptId)) throw notYours();
   const id = attemptId.toLowerCase(); // the queue's key, as String(_id) spells it elsewhere
   const outcome = await oneAtATime(id, async (): Promise<SaveResult | 'late'> => {
-    const a = ownedBy(ctx, (await AttemptModel.findOne({ _id: id }, saveFields(position)).lean()) as Attempt | null);
+    const l = await liveInQueue(id);
+    const a = ownedBy(ctx, (l?.facts ?? null) as Attempt | null);
     if (closedNow(a)) return 'late'; // submitted outside the queue: finalize queues its own write
     if (a.status !== 'in-progress') throw closedProblem(a);
     const pinned = a.items.find((i) => i.position === position);
     if (!pinned) throw new NotFound(`This attempt has no question ${position}.`);
     checkAnswerShape(pinned, value);
     checkOpenPosition(a, position);
-    const stored = responsesOf(a)[responseKey(position)];
+    const stored = l!.responses.get(position);
     if (stored && stored.seq >= seq) return { position, seq: stored.seq, savedAt: new Date(stored.savedAt).toISOString(), stale: true };
     const now = new Date();
-    const written = await AttemptModel.updateOne({ _id: id }, { $set: { [`responses.${responseKey(position)}`]: { value, seq, savedAt: now } }, $inc: { rev: 1 } });
-    if (written.matchedCount !== 1) throw notYours();
+    await appendAnswer(l!, position, value, seq, now);
     return { position, seq, savedAt: now.toISOString(), stale: false };
   });
   if (outcome !== 'late') return outcome;
@@ -465,6 +462,7 @@ async function fixedFormScale(a: Attempt, scored: { pinned: Attempt['items'][num
  */
 async function finalize(start: Attempt, auto: boolean): Promise<Attempt> {
   if (isAdaptive(start)) return finishAdaptive(start, auto);
+  if ((await databaseEngine()) === 'ferretdb') return finalizeInQueue(start, auto);
   let a = start;
   for (let round = 0; round < 8 && a.status === 'in-progress'; round++) {
     const result = await scoreAttempt(a);
@@ -482,24 +480,32 @@ async function finalize(start: Attempt, auto: boolean): Promise<Attempt> {
   return a;
 }
 
-/**
- * Applies the submission only to the revision that was scored; null when the attempt changed meanwhile.
- * MongoDB: one conditional update. FerretDB: in the attempt's queue, the revision is read by _id and the
- * attempt written by _id (a conditional update there scans the collection and is not atomic anyway).
- */
+/** Applies the submission only to the revision that was scored (MongoDB); null when the attempt changed meanwhile. */
 async function submitIfUnchanged(a: Attempt, set: Record<string, unknown>): Promise<Attempt | null> {
-  const id = String(a._id);
-  if ((await databaseEngine()) !== 'ferretdb') {
-    return oneAtATime(id, async () => (await AttemptModel.findOneAndUpdate(
-      { _id: a._id, tenantId: a.tenantId, status: 'in-progress', rev: a.rev }, { $set: set }, { new: true },
-    ).lean()) as Attempt | null);
-  }
-  return oneAtATime(id, async () => {
-    const now = await AttemptModel.findOne({ _id: a._id }, { tenantId: 1, status: 1, rev: 1 }).lean();
-    if (!now || String(now.tenantId) !== String(a.tenantId) || now.status !== 'in-progress' || now.rev !== a.rev) return null;
-    if ((await AttemptModel.updateOne({ _id: a._id }, { $set: set })).matchedCount !== 1) return null;
-    return { ...a, ...set } as Attempt; // the scored revision, unchanged since, plus what was just set
+  return oneAtATime(String(a._id), async () => (await AttemptModel.findOneAndUpdate(
+    { _id: a._id, tenantId: a.tenantId, status: 'in-progress', rev: a.rev }, { $set: set }, { new: true },
+  ).lean()) as Attempt | null);
+}
+
+/**
+ * FerretDB: read, score and write in the attempt's queue, so no save comes between; the answers in the answer journal
+ * are scored and written into the attempt with the submission (answer-journal.ts).
+ */
+async function finalizeInQueue(start: Attempt, auto: boolean): Promise<Attempt> {
+  const id = String(start._id);
+  const { done, result } = await oneAtATime(id, async () => {
+    const read = await readForFold(id);
+    if (!read || String(read.attempt.tenantId) !== String(start.tenantId)) throw notYours();
+    const a = read.attempt;
+    if (a.status !== 'in-progress') return { done: a, result: null };
+    const r = await scoreAttempt(a);
+    const set = { status: 'submitted', submittedAt: new Date(), autoSubmitted: auto, score: r.score, maxScore: r.maxScore, result: r, responses: a.responses };
+    if ((await AttemptModel.updateOne({ _id: a._id }, { $set: set })).matchedCount !== 1) throw notYours();
+    folded(id, read.live);
+    return { done: { ...a, ...set } as Attempt, result: r };
   });
+  if (result && !done.preview) await announceAndRecord(submittedEvent(done, result));
+  return done;
 }
 
 /** What the hooks hear about a submitted fixed-form attempt (also rebuilt from the stored attempt by announce.ts). */
@@ -623,9 +629,12 @@ export async function setAccommodation(
   // A running attempt gets the new time at once: its deadline is recomputed from its own start.
   const open = (await AttemptModel.find({ tenantId: ctx.tenantId, placementId, personId, preview: false, status: 'in-progress' },
     { startedAt: 1, settings: 1 }).lean()) as Attempt[];
-  await Promise.all(open.map((a) => oneAtATime(String(a._id), () => AttemptModel.updateOne(
-    { _id: a._id, tenantId: ctx.tenantId, status: 'in-progress' },
-    { $set: { deadline: deadlineFor(a.startedAt, a.settings?.timeLimitMinutes ?? null, input.timeMultiplier) } },
-  ))));
+  await Promise.all(open.map((a) => oneAtATime(String(a._id), async () => {
+    await AttemptModel.updateOne(
+      { _id: a._id, tenantId: ctx.tenantId, status: 'in-progress' },
+      { $set: { deadline: deadlineFor(a.startedAt, a.settings?.timeLimitMinutes ?? null, input.timeMultiplier) } },
+    );
+    forgetAttempt(a._id);
+  })));
   return { placementId, personId, timeMultiplier: doc!.timeMultiplier ?? null, readAloud: !!doc!.readAloud, updatedAt: updatedAt.toISOString() };
 }

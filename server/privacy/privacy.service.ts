@@ -3,6 +3,7 @@
 // counts as theirs is read from the schemas (record-kinds.ts), never listed by hand; everything is
 // scoped to one tenant. docs/privacy.md explains what is stored and why.
 import mongoose from 'mongoose';
+import { forgetAllAttempts } from '../delivery/answer-journal.js';
 import { getTenantRegistration } from '../tenants/tenant.service.js';
 import { COURSE_MODEL, loadAllModels, PERSON_MODEL, recordKinds, type RecordKind } from './record-kinds.js';
 
@@ -217,6 +218,7 @@ async function execute(tenantId: string, plan: Plan, entries: ListEntry[], lti: 
     const n = dryRun ? ids.length : (await collectionOf(model).deleteMany({ _id: { $in: ids } as never, ...tenantFilter(tenantId) })).deletedCount;
     if (n) report.deleted[collection] = (report.deleted[collection] ?? 0) + n;
   }
+  if (!dryRun) forgetAllAttempts(); // attempts held in memory for their saves are read again (or found gone)
 }
 
 const emptyReport = (tenantId: string, dryRun: boolean): DeletionReport => ({ tenantId, dryRun, deleted: {}, scrubbed: {}, peopleRemoved: 0, notes: [] });

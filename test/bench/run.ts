@@ -15,6 +15,8 @@ import {
 process.env.LOG_LEVEL ??= 'silent';
 
 const QUICK = process.argv.includes('--quick'); // shorter runs, for trying the bench itself out
+// --only=saves,submit: run just the sections whose names contain one of these words (the others are skipped).
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
 
 const SETTINGS = {
   launches: { connections: 50, seconds: QUICK ? 5 : 8, rounds: QUICK ? 1 : 3, warmupSeconds: 3, students: 300 },
@@ -60,6 +62,7 @@ function machine() {
 /** A section that fails is reported and the run goes on; a missing dependency is a skip, not a failure. */
 async function section(name: string, work: () => Promise<void>): Promise<void> {
   say(`\n== ${name}`);
+  if (ONLY && !ONLY.some((w) => name.includes(w))) return skip(name, `not chosen (--only=${ONLY.join(',')})`);
   const started = Date.now();
   try {
     await work();

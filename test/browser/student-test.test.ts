@@ -9,6 +9,7 @@ import { AssessmentModel } from '../../server/content/content.model.js';
 import { importBank } from '../../server/content/content.service.js';
 import { ItemSchema, type Item, type ResponseValue } from '../../server/content/item.schema.js';
 import { AttemptModel } from '../../server/delivery/attempt.model.js';
+import { forgetAttempt } from '../../server/delivery/answer-journal.js';
 import type { RunningTool } from '../../server/main.js';
 import type { Platform, Placement } from '../platform/index.js';
 import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser.js';
@@ -280,6 +281,7 @@ describe('a student taking a test inside the LMS', () => {
     });
     expect(res.status).toBe(200);
     await AttemptModel.updateOne({ _id: attempts[0].id }, { $set: { deadline: new Date(Date.now() + 5 * 60_000 + 3000) } });
+    forgetAttempt(attempts[0].id); // changed behind the tool's back: its next save reads the attempt again
     await launch();
     await expect.poll(() => heading.textContent({ timeout: 20_000 }), { timeout: 25_000 }).toMatch(/Question 1 of 8/);
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
@@ -289,6 +291,7 @@ describe('a student taking a test inside the LMS', () => {
 
     // Three seconds before the deadline: the attempt submits itself at zero.
     await AttemptModel.updateOne({ _id: attempts[0].id }, { $set: { deadline: new Date(Date.now() + 3000) } });
+    forgetAttempt(attempts[0].id);
     await launch();
     await expect.poll(() => heading.textContent({ timeout: 20_000 }).catch(() => ''), { timeout: 30_000 }).toMatch(/Your results/);
     const after = await (await fetch(`${tool.url}/api/placements/${placementId}/attempts`, { headers: staff.auth })).json();

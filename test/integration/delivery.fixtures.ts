@@ -7,6 +7,7 @@ import { AssessmentModel } from '../../server/content/content.model.js';
 import type { AssessmentSettings } from '../../server/content/content.types.js';
 import { ItemSchema, type Item, type ResponseValue } from '../../server/content/item.schema.js';
 import { AttemptModel } from '../../server/delivery/attempt.model.js';
+import { forgetAttempt } from '../../server/delivery/answer-journal.js';
 import type { RunningTool } from '../../server/main.js';
 import type { TestSession } from '../support/session.js';
 
@@ -60,6 +61,7 @@ export async function backdateAttempt(attemptId: string, minutes: number): Promi
   if (!a) throw new Error(`no attempt ${attemptId}`);
   const shift = (d: Date) => new Date(d.getTime() - minutes * 60_000);
   await AttemptModel.updateOne({ _id: attemptId }, { $set: { startedAt: shift(a.startedAt), deadline: a.deadline ? shift(a.deadline) : null } });
+  forgetAttempt(attemptId); // changed behind the tool's back: its next save reads the attempt again
 }
 
 export interface ApiAnswer { status: number; body: any; text: string }
