@@ -152,28 +152,36 @@ async function settle(url: string, student?: BenchStudent, maxMs = 30_000): Prom
   say(`  (the tool was still busy ${maxMs / 1000} s after the last run)`);
 }
 
-export async function runSaves(o: { url: string; students: BenchStudent[]; steadyRate: number; steadyRuns: number; steadySeconds: number; stepRates: number[]; stepSeconds: number; pids: { tool?: number; database?: number } }): Promise<SaveResults> {
+export type SavePhase = 'warm-up' | 'floor' | 'steps' | 'steady';
+
+/** `phase` hears which part of the section runs (the RSS sampler tags its samples with it). */
+export async function runSaves(o: { url: string; students: BenchStudent[]; steadyRate: number; steadyRuns: number; steadySeconds: number; stepRates: number[]; stepSeconds: number; pids: { tool?: number; database?: number }; phase?: (p: SavePhase) => void }): Promise<SaveResults> {
   const probe = o.students[0];
+  const phase = o.phase ?? (() => undefined);
+  phase('warm-up');
   // Warm-up: JIT, connection pools, the database's page cache.
   await runAtRate({ url: o.url, rate: o.stepRates[0]!, seconds: 3, requests: saveRequests(o.students, 1) });
-  // Stepped up first, from a low rate, stopping at the first rate over the limit: an overloaded run
-  // never precedes a measured one except the steady runs, which settle in between.
-  // The floor first, while the database holds only the started attempts (the overloaded runs below leave more).
+  // The floor first, while the database holds only the started attempts (the runs below leave more).
+  phase('floor');
   const floor = await runSaveFloor({ url: o.url, students: o.students, rate: o.steadyRate, seconds: o.steadySeconds, pids: o.pids });
+  // Then the steady runs at the target rate, and only then the step-up, which goes on past the target until a rate
+  // fails: an overloaded run leaves a bigger heap behind (V8 keeps it), and the memory target is for the save load.
+  const runs: RateStep[] = [];
+  for (let i = 0; i < o.steadyRuns; i++) {
+    await settle(o.url, probe);
+    phase('steady');
+    const r = stepOf(await runAtRate({ url: o.url, rate: o.steadyRate, seconds: o.steadySeconds, requests: saveRequests(o.students, 10 + i) }), 100);
+    runs.push(r);
+    say(`  saves at ${o.steadyRate}/s: achieved ${round(r.achieved)}/s, p50 ${round(r.p50)} ms, p95 ${round(r.p95)} ms${r.non2xx + r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`);
+  }
   const steps: RateStep[] = [];
   for (const rate of o.stepRates) {
     await settle(o.url, probe);
+    phase('steps');
     const r = stepOf(await runAtRate({ url: o.url, rate, seconds: o.stepSeconds, requests: saveRequests(o.students, rate) }), 100);
     steps.push(r);
     say(`  step ${rate}/s: achieved ${round(r.achieved)}/s, p50 ${round(r.p50)} ms, p95 ${round(r.p95)} ms${r.ok ? '' : ' — over the limit'}`);
     if (!r.ok) break;
-  }
-  const runs: RateStep[] = [];
-  for (let i = 0; i < o.steadyRuns; i++) {
-    await settle(o.url, probe);
-    const r = stepOf(await runAtRate({ url: o.url, rate: o.steadyRate, seconds: o.steadySeconds, requests: saveRequests(o.students, 10 + i) }), 100);
-    runs.push(r);
-    say(`  saves at ${o.steadyRate}/s: achieved ${round(r.achieved)}/s, p50 ${round(r.p50)} ms, p95 ${round(r.p95)} ms${r.non2xx + r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`);
   }
   await settle(o.url, probe);
   return {

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { bundleSizes, servedSize } from './bundles.js';
+import type { SavePhase } from './attempts.js';
 import {
   freePort, freshDbName, ROOT, round, say, startBareLtijsProcess, startDatabase, startGrowthlineProcess, type BenchDatabase, type ChildTool,
 } from './harness.js';
@@ -185,24 +186,29 @@ async function main(): Promise<void> {
         sections['students'] = { sessions: seeded.sessions, attempts: students.length, attemptsSeconds: seeded.attemptsSeconds, attemptsPerSecond: students.length / seeded.attemptsSeconds };
         row('attempts started through POST /api/attempts', `${students.length} of ${seeded.sessions} in ${round(seeded.attemptsSeconds)} s`, `${seeded.sessions}`, !seeded.stoppedEarly);
         const idle = await growthline!.rss();
-        const samples: number[] = [];
-        const sampler = setInterval(() => { void growthline!.rss().then((r) => { if (r) samples.push(r); }); }, SETTINGS.rssSampleMs);
+        const samples: { phase: SavePhase; rss: number }[] = [];
+        let phase: SavePhase = 'warm-up';
+        const sampler = setInterval(() => { const p = phase; void growthline!.rss().then((r) => { if (r) samples.push({ phase: p, rss: r }); }); }, SETTINGS.rssSampleMs);
         let saves;
         try {
-          saves = await runSaves({ url: growthline!.url, students, ...SETTINGS.saves, pids: { tool: growthline!.pid, database: db!.pid } });
+          saves = await runSaves({ url: growthline!.url, students, ...SETTINGS.saves, pids: { tool: growthline!.pid, database: db!.pid }, phase: (p) => { phase = p; } });
         } finally {
           clearInterval(sampler);
         }
-        const peak = Math.max(...samples);
+        // The target is for the save load (the steady runs); the step-up goes on past it, until a rate fails.
+        const peakOf = (ps: SavePhase[]) => Math.max(0, ...samples.filter((x) => ps.includes(x.phase)).map((x) => x.rss));
+        const peak = peakOf(['steady']);
+        const peakAll = peakOf(['warm-up', 'floor', 'steps', 'steady']);
         sections['answer saves'] = { students: students.length, ...saves };
-        sections['server memory'] = { idleAfterSeedRss: idle, peakRss: peak, samples: samples.length, sampledEveryMs: SETTINGS.rssSampleMs };
+        sections['server memory'] = { idleAfterSeedRss: idle, peakRssSteady: peak, peakRssWholeSection: peakAll, byPhase: Object.fromEntries((['warm-up', 'floor', 'steps', 'steady'] as const).map((p) => [p, peakOf([p])])), samples: samples.length, sampledEveryMs: SETTINGS.rssSampleMs };
         const s = saves.steady;
         row(`saves/s at a steady ${s.target}/s (${students.length} students)`, `${round(s.achieved)}/s`, `${s.target}/s`, s.achieved >= 0.95 * s.target);
         row(`save p50 / p95 at ${s.target}/s`, `${ms(s.p50)} / ${ms(s.p95)}`, `p95 < ${TARGETS.saveP95Ms} ms`, s.p95 < TARGETS.saveP95Ms);
         const last = saves.steps[saves.steps.length - 1];
         row('highest save rate with p95 < 100 ms', saves.highestUnder100 ? `${saves.highestUnder100}/s` : `< ${SETTINGS.saves.stepRates[0]}/s`, '—', null);
         if (last && last.ok) notes.push(`saves: every stepped rate up to ${last.target}/s stayed under 100 ms; the ceiling is higher than measured`);
-        row('server RSS, peak under save load', mb(peak), `< ${TARGETS.rssMb} MB`, peak < TARGETS.rssMb * 1e6);
+        row(`server RSS, peak under the save load (${s.target}/s)`, mb(peak), `< ${TARGETS.rssMb} MB`, peak > 0 && peak < TARGETS.rssMb * 1e6);
+        row(`server RSS, peak over the save section (step-up to ${last?.target ?? '?'}/s included)`, mb(peakAll));
         if (idle) row('server RSS, idle after seeding', mb(idle));
         const floor = saves.floor;
         const cpu = [floor.cpuMsPerRequest.tool, floor.cpuMsPerRequest.database];
