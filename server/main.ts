@@ -9,7 +9,7 @@ import { createApp, type ToolApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { startCleanupJob } from './db/cleanup.js';
 import { startReannounceJob } from './delivery/announce.js';
-import { journalPruned, pruneJournal } from './delivery/answer-journal.js';
+import { journalPruned, openJournal } from './delivery/answer-journal.js';
 import { databaseEngine } from './db/engine.js';
 import { connectDatabase, ensureIndexes, type DatabaseHandle } from './db/connection.js';
 import { createLogger, type Logger } from './log.js';
@@ -34,7 +34,7 @@ export async function startTool(config: Config = loadConfig(), log: Logger = cre
   const toolApp = await createApp({ config, toolUrl: url, mongoUri: db.uri, dbName: db.dbName, log });
   const { app } = toolApp;
   await ensureIndexes();
-  if ((await databaseEngine()) === 'ferretdb') await pruneJournal(); // before any save: see delivery/answer-journal.ts
+  if ((await databaseEngine()) === 'ferretdb') await openJournal(); // before any save: see delivery/answer-journal.ts
   await seedContent({ log });
   // HOOKS: grades
   await registerGradeHooks();

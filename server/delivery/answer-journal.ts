@@ -6,7 +6,8 @@
 //
 // The journal is folded into the attempt when the attempt is submitted (or, when adaptive, a part of it is): the
 // attempt's `responses` are then written with everything the journal held, and the folded entries are deleted.
-// Reading an open attempt's answers (resume, scoring) goes through liveAnswers, which adds the journal.
+// Reading an open attempt's answers (resume, scoring) goes through liveAnswers, which adds the journal. The process
+// reads the whole journal once, at start (openJournal), and keeps it current, so it never queries it by attempt.
 //
 // This relies on one process owning the attempts, as one-at-a-time.ts does on FerretDB. Anything else in the process
 // that changes an attempt's deadline, questions or status calls forgetAttempt (or writes through fold), so the next
@@ -29,89 +30,121 @@ export interface StoredResponse { value: ResponseValue; seq: number; savedAt: Da
 export type SaveFacts = Pick<Attempt, '_id' | 'tenantId' | 'courseId' | 'placementId' | 'personId' | 'preview' | 'status' | 'autoSubmitted' | 'deadline' | 'items' | 'adaptive'>;
 const FACT_FIELDS = { tenantId: 1, courseId: 1, placementId: 1, personId: 1, preview: 1, status: 1, autoSubmitted: 1, deadline: 1, items: 1, 'adaptive.open': 1, responses: 1 };
 
-export interface LiveAttempt {
-  facts: SaveFacts;
-  /** Newest answer per position: the attempt's stored responses with its journal on top. */
+/** An open attempt as this process holds it. */
+interface Held {
+  /** Newest answer per position: the journal's entries and, once the attempt has been read, its stored responses. */
   responses: Map<number, StoredResponse>;
   /** Journal entries not yet folded into the attempt. */
   entries: ObjectId[];
+  /** What a save checks; read again when missing or older than FACTS_MAX_AGE_MS. */
+  facts?: SaveFacts;
   readAt: number;
 }
 
-/** Open attempts held; past this the least recently used is dropped (and read again if it is needed). */
-const MAX_LIVE = 10_000;
+export type LiveAttempt = Held & { facts: SaveFacts };
+
+/**
+ * Open attempts held. Every journal entry of an open attempt is here (loaded once per process, then kept current by
+ * appendAnswer), so an attempt that is not held has none and is read without looking at the journal: on FerretDB a
+ * query by attemptId scans the whole journal. Past MAX_HELD, the least recently used attempts without entries are
+ * dropped and the others keep their answers but not their facts.
+ */
+const MAX_HELD = 10_000;
 const FACTS_MAX_AGE_MS = 5 * 60_000;
-const live = new Map<string, LiveAttempt>();
+const held = new Map<string, Held>();
+let loaded: Promise<void> | undefined;
 
 const keyOf = (id: string | ObjectId) => String(id).toLowerCase();
 const responseKey = (position: number) => `p${position}`;
 
-function remember(id: string, l: LiveAttempt): void {
-  live.delete(id);
-  live.set(id, l);
-  if (live.size > MAX_LIVE) live.delete(live.keys().next().value!);
+function remember(id: string, h: Held): void {
+  held.delete(id);
+  held.set(id, h);
+  if (held.size <= MAX_HELD) return;
+  let looked = 0;
+  for (const [k, old] of held) {
+    if (held.size <= MAX_HELD || ++looked > 100 || old === h) break;
+    if (old.entries.length) old.facts = undefined;
+    else held.delete(k);
+  }
 }
 
-function storedResponses(a: Pick<Attempt, 'responses'>): Map<number, StoredResponse> {
-  const out = new Map<number, StoredResponse>();
-  for (const [k, r] of Object.entries((a.responses ?? {}) as Record<string, StoredResponse | undefined>)) {
-    if (r && /^p\d+$/.test(k)) out.set(Number(k.slice(1)), r);
+/** Adds answers, the newest seq winning (the journal's and the attempt's own agree on every seq both hold). */
+function mergeInto(into: Map<number, StoredResponse>, responses: Pick<Attempt, 'responses'>['responses']): Map<number, StoredResponse> {
+  for (const [k, r] of Object.entries((responses ?? {}) as Record<string, StoredResponse | undefined>)) {
+    if (!r || !/^p\d+$/.test(k)) continue;
+    const position = Number(k.slice(1));
+    const had = into.get(position);
+    if (!had || had.seq < r.seq) into.set(position, r);
   }
-  return out;
+  return into;
 }
 
 /** What a save checks, taken from an attempt read in full (no answers, no results, no adaptive plan). */
-function factsOf(a: Attempt): SaveFacts {
+function factsOf(a: SaveFacts): SaveFacts {
   const { _id, tenantId, courseId, placementId, personId, preview, status, autoSubmitted, deadline, items } = a;
   const open = (a.adaptive as { open?: number[] } | undefined)?.open;
   return { _id, tenantId, courseId, placementId, personId, preview, status, autoSubmitted, deadline, items, ...(open ? { adaptive: { open } } : {}) };
 }
 
+/** Reads the whole journal into memory, once per process (it holds only open attempts' answers: pruneJournal). */
+async function loadJournal(): Promise<void> {
+  const entries = await AnswerEntryModel.find({}, { attemptId: 1, position: 1, value: 1, seq: 1, savedAt: 1 }).lean();
+  for (const e of entries) {
+    const id = keyOf(e.attemptId);
+    const h: Held = held.get(id) ?? { responses: new Map(), entries: [], readAt: 0 };
+    h.entries.push(e._id);
+    mergeInto(h.responses, { [responseKey(e.position)]: { value: e.value as ResponseValue, seq: e.seq, savedAt: e.savedAt } });
+    held.set(id, h);
+  }
+}
+
+const journalReady = () => (loaded ??= loadJournal().catch((err: unknown) => { loaded = undefined; throw err; }));
+
+/**
+ * At start, on FerretDB: removes the entries no open attempt needs, then reads the rest into memory afresh (also what
+ * a test does to act out a restart).
+ */
+export async function openJournal(): Promise<void> {
+  await pruneJournal();
+  held.clear();
+  loaded = undefined;
+  await journalReady();
+}
+
+/**
+ * The attempt as a save sees it, with its journal's answers; null when there is no such attempt. Call only inside
+ * the attempt's queue (oneAtATime with its id), so no save or fold of the same attempt runs meanwhile.
+ */
+export async function liveInQueue(attemptId: string | ObjectId): Promise<LiveAttempt | null> {
+  await journalReady();
+  const id = keyOf(attemptId);
+  const h = held.get(id);
+  if (h?.facts && Date.now() - h.readAt < FACTS_MAX_AGE_MS) {
+    remember(id, h);
+    return h as LiveAttempt;
+  }
+  const doc = (await AttemptModel.findOne({ _id: id }, FACT_FIELDS).lean()) as (SaveFacts & Pick<Attempt, 'responses'>) | null;
+  if (!doc) {
+    held.delete(id); // any entries left are for an attempt that is gone; pruneJournal deletes them at the next start
+    return null;
+  }
+  const l: LiveAttempt = { responses: mergeInto(h?.responses ?? new Map(), doc.responses), entries: h?.entries ?? [], facts: factsOf(doc), readAt: Date.now() };
+  if (doc.status === 'in-progress') remember(id, l);
+  else held.delete(id);
+  return l;
+}
+
 /** A new attempt, just stored: held for its saves without reading it back (FerretDB only). */
 export async function attemptStarted(a: Attempt): Promise<void> {
   if ((await databaseEngine()) !== 'ferretdb') return;
-  remember(keyOf(a._id), { facts: factsOf(a), responses: storedResponses(a), entries: [], readAt: Date.now() });
+  const id = keyOf(a._id);
+  const h = held.get(id);
+  remember(id, { responses: mergeInto(h?.responses ?? new Map(), a.responses), entries: h?.entries ?? [], facts: factsOf(a), readAt: Date.now() });
 }
 
 /** The answers as the attempt stores them: `p<position>` → { value, seq, savedAt }. */
 export const responsesObject = (m: Map<number, StoredResponse>) => Object.fromEntries([...m].map(([p, r]) => [responseKey(p), r]));
-
-/**
- * The attempt as a save sees it, with its journal; null when there is no such attempt. Call only inside the
- * attempt's queue (oneAtATime with its id), so no save or fold of the same attempt runs meanwhile.
- */
-export async function liveInQueue(attemptId: string | ObjectId): Promise<LiveAttempt | null> {
-  const id = keyOf(attemptId);
-  const hit = live.get(id);
-  if (hit && Date.now() - hit.readAt < FACTS_MAX_AGE_MS) {
-    remember(id, hit);
-    return hit;
-  }
-  const doc = (await AttemptModel.findOne({ _id: id }, FACT_FIELDS).lean()) as (SaveFacts & Pick<Attempt, 'responses'>) | null;
-  if (!doc) {
-    live.delete(id);
-    return null;
-  }
-  const { responses: _stored, ...facts } = doc;
-  let l: LiveAttempt;
-  if (hit) l = { ...hit, facts, readAt: Date.now() }; // the journal is only written here: what is held stays current
-  else {
-    const responses = storedResponses(doc);
-    const entries: ObjectId[] = [];
-    if (doc.status === 'in-progress') {
-      const journal = await AnswerEntryModel.find({ attemptId: doc._id }, { position: 1, value: 1, seq: 1, savedAt: 1 }).lean();
-      for (const e of journal) {
-        entries.push(e._id);
-        const had = responses.get(e.position);
-        if (!had || had.seq < e.seq) responses.set(e.position, { value: e.value as ResponseValue, seq: e.seq, savedAt: e.savedAt });
-      }
-    }
-    l = { facts, responses, entries, readAt: Date.now() };
-  }
-  if (doc.status === 'in-progress') remember(id, l);
-  else live.delete(id);
-  return l;
-}
 
 /** Appends one answer to the journal; the save is acknowledged after this resolves. Inside the attempt's queue. */
 export async function appendAnswer(l: LiveAttempt, position: number, value: ResponseValue, seq: number, savedAt: Date): Promise<void> {
@@ -126,19 +159,19 @@ export async function appendAnswer(l: LiveAttempt, position: number, value: Resp
 export async function liveAnswers(a: Attempt): Promise<Attempt> {
   if (a.status !== 'in-progress' || (await databaseEngine()) !== 'ferretdb') return a;
   const l = await oneAtATime(keyOf(a._id), () => liveInQueue(a._id));
-  return l ? { ...a, responses: responsesObject(l.responses) } : a;
+  return l ? { ...a, responses: responsesObject(mergeInto(new Map(l.responses), a.responses)) } : a;
 }
 
 /**
  * Reads an attempt in full, with its journal's answers in `responses`, to be scored and written back with them
- * (`fold`). Inside the attempt's queue. null when there is no such attempt.
+ * (then call `folded`). Inside the attempt's queue. null when there is no such attempt.
  */
 export async function readForFold(attemptId: string | ObjectId): Promise<{ attempt: Attempt; live: LiveAttempt | null } | null> {
   const attempt = (await AttemptModel.findOne({ _id: attemptId }).lean()) as Attempt | null;
   if (!attempt) return null;
   if (attempt.status !== 'in-progress' || (await databaseEngine()) !== 'ferretdb') return { attempt, live: null };
   const l = await liveInQueue(attemptId);
-  return { attempt: l ? { ...attempt, responses: responsesObject(l.responses) } : attempt, live: l };
+  return { attempt: l ? { ...attempt, responses: responsesObject(mergeInto(new Map(l.responses), attempt.responses)) } : attempt, live: l };
 }
 
 /**
@@ -147,19 +180,20 @@ export async function readForFold(attemptId: string | ObjectId): Promise<{ attem
  */
 export function folded(attemptId: string | ObjectId, l: LiveAttempt | null, now?: Attempt): void {
   const id = keyOf(attemptId);
-  live.delete(id);
+  held.delete(id);
   if (l?.entries.length) prune(l.entries.splice(0));
-  if (l && now?.status === 'in-progress') remember(id, { facts: factsOf(now), responses: storedResponses(now), entries: [], readAt: Date.now() });
+  if (l && now?.status === 'in-progress') remember(id, { facts: factsOf(now), responses: mergeInto(new Map(), now.responses), entries: [], readAt: Date.now() });
 }
 
 /** The attempt changed other than by a save (its deadline, say): the next save reads it again. */
 export function forgetAttempt(attemptId: string | ObjectId): void {
-  live.delete(keyOf(attemptId));
+  const h = held.get(keyOf(attemptId));
+  if (h) h.facts = undefined;
 }
 
-/** Attempts were deleted (a student's, a course's or a platform's data): read everything again. */
+/** Attempts were deleted (a student's, a course's or a platform's data): every attempt is read again by its next save. */
 export function forgetAllAttempts(): void {
-  live.clear();
+  for (const h of held.values()) h.facts = undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,8 +202,11 @@ export function forgetAllAttempts(): void {
 const toPrune: ObjectId[] = [];
 let pruning: Promise<void> | undefined;
 let hurry: (() => void) | undefined;
-/** Folded entries wait this long, so that the submissions of a busy minute share a delete. */
-const PRUNE_DELAY_MS = 2000;
+/**
+ * Folded entries wait this long, so that the submissions of half a minute share one delete: on FerretDB a delete
+ * reads the whole journal (about 1.4 s for 30,000 entries on the bench machine, docs/performance.md).
+ */
+const PRUNE_DELAY_MS = 30_000;
 
 /** Deletes folded entries in the background, a batch at a time: on FerretDB each delete scans the journal. */
 function prune(ids: ObjectId[]): void {
@@ -213,4 +250,4 @@ export async function pruneJournal(): Promise<number> {
 }
 
 /** How many open attempts are held (tests). */
-export const liveAttempts = () => live.size;
+export const liveAttempts = () => held.size;
