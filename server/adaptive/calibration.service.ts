@@ -136,7 +136,7 @@ export interface GatheredResponses {
 }
 
 /** Bumped when the way responses are gathered or calibrated changes, so old runs are not taken for current ones. */
-const METHOD_VERSION = 'v1';
+const METHOD_VERSION = 'v2'; // v2: respondents tied at the edge of the strongest or weakest third share its places
 
 function chosenIds(value: ResponseValue | undefined): string[] | undefined {
   if (!value) return undefined;

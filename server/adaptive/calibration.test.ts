@@ -63,7 +63,8 @@ describe('item calibration', () => {
     expect(Math.abs(c.items[4]!.difficulty - c.frameworks[0]!.population.mean)).toBeLessThan(0.3);
   });
 
-  it('flags an item whose answers do not follow ability, and a distractor the strongest students pick', () => {
+  /** Item 2 keyed backwards, and item 5 with a second defensible answer ("c") that only strong students see. */
+  function misbehaving() {
     const rs = simulate(truth, 500, 6).map((r) => {
       // Item 2 keyed backwards: the students who know the topic get it wrong.
       if (r.itemId === 'i2') return { ...r, credit: 1 - r.credit };
@@ -78,6 +79,11 @@ describe('item calibration', () => {
       return { ...r, choiceIds: [r.credit === 1 ? 'a' : strong ? 'c' : ['b', 'd'][Number(r.personId.slice(1)) % 2]!] };
     });
     const items = itemsFor(truth).map((it) => (it.id === 'i5' ? { ...it, correctChoiceIds: ['a'] } : it));
+    return { keyed, items };
+  }
+
+  it('flags an item whose answers do not follow ability, and a distractor the strongest students pick', () => {
+    const { keyed, items } = misbehaving();
     const c = calibrate(keyed, items);
     const codes = (id: string) => c.items.find((i) => i.id === id)!.flags.map((f) => f.code);
     expect(codes('i2').some((f) => f === 'infit-high' || f === 'outfit-high')).toBe(true);
@@ -85,6 +91,22 @@ describe('item calibration', () => {
     expect(five.flags.find((f) => f.code === 'distractor-attracts-strong')?.choiceId).toBe('c');
     expect(five.distractors!.map((d) => d.choiceId)).toEqual(['a', 'b', 'c', 'd']);
     for (const id of ['i0', 'i1', 'i3', 'i6']) expect(codes(id).filter((f) => f !== 'difficulty-differs')).toEqual([]);
+  });
+
+  it('reports the same distractors and flags whatever order the students\' responses are read in', () => {
+    const { keyed, items } = misbehaving();
+    // Students with the same raw score get the same ability, so some of them sit at the edge of the strongest or
+    // weakest third; reading the sittings in another order (as a database may) must not move who counts there.
+    const byPerson = new Map<string, CalibrationResponse[]>();
+    for (const r of keyed) byPerson.set(r.personId, [...(byPerson.get(r.personId) ?? []), r]);
+    const rng = seededRandom(11);
+    const shuffled = [...byPerson.values()].map((rs) => ({ rs, k: rng() })).sort((a, b) => a.k - b.k).flatMap((x) => x.rs);
+    const view = (c: ReturnType<typeof calibrate>) => c.items.map((i) => ({
+      id: i.id, flags: i.flags.map((f) => f.code),
+      distractors: i.distractors?.map((d) => [d.choiceId, d.strongShare.toFixed(9), d.weakShare.toFixed(9)]),
+    }));
+    expect(view(calibrate(shuffled, items))).toEqual(view(calibrate(keyed, items)));
+    expect(view(calibrate([...keyed].reverse(), items))).toEqual(view(calibrate(keyed, items)));
   });
 
   it('does not change its inputs (scored attempts keep their difficulties)', () => {

@@ -420,12 +420,12 @@ function distractorTables(items: CalibrationItem[], responses: CalibrationRespon
   for (const [i, list] of picks) {
     const third = Math.floor(list.length / 3);
     if (third === 0) continue;
-    const sorted = [...list].sort((x, y) => x.ability - y.ability);
-    const weak = sorted.slice(0, third);
-    const strong = sorted.slice(sorted.length - third);
+    const abilities = list.map((x) => x.ability);
+    const weak = edgeWeights(abilities, third, false);
+    const strong = edgeWeights(abilities, third, true);
     const key = new Set(items[i]!.correctChoiceIds);
     const ids = [...new Set([...key, ...list.flatMap((x) => x.choices)])].sort();
-    const count = (group: typeof list, id: string) => group.filter((x) => x.choices.includes(id)).length;
+    const count = (weights: number[], id: string) => list.reduce((sum, x, n) => sum + (x.choices.includes(id) ? weights[n]! : 0), 0);
     out.set(i, {
       rows: ids.map((choiceId) => {
         const s = count(strong, choiceId);
@@ -438,6 +438,19 @@ function distractorTables(items: CalibrationItem[], responses: CalibrationRespon
     });
   }
   return out;
+}
+
+/**
+ * The weakest (or strongest) `size` respondents by ability, as a weight per respondent: 1 inside, 0 outside, and the
+ * places left at the edge shared by everyone tied there (students with the same raw score get the same ability), so
+ * the order the responses were read in changes nothing.
+ */
+function edgeWeights(abilities: number[], size: number, strongest: boolean): number[] {
+  const level = abilities.map((a) => Math.round((strongest ? -a : a) * 1e9)); // lower is further in; ties to 1e-9
+  const edge = [...level].sort((x, y) => x - y)[size - 1]!;
+  const inside = level.filter((l) => l < edge).length;
+  const tied = level.filter((l) => l === edge).length;
+  return level.map((l) => (l < edge ? 1 : l === edge ? (size - inside) / tied : 0));
 }
 
 const itemKey = (id: string, version: number) => `${id}@${version}`;
