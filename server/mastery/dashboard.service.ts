@@ -635,10 +635,11 @@ async function savedGroupsView(d: ClassData): Promise<GroupsView | null> {
   if (!doc) return null;
   const { graded, ungrouped } = studentNeeds(d);
   const needsOf = new Map(graded.map((g) => [g.personId, g.needs]));
+  const notMasteredOf = new Map(graded.map((g) => [g.personId, g.notMastered]));
   const names = new Map(d.students.filter((s) => s.personId).map((s) => [s.personId!, s.displayName]));
   const described = new Map(d.standards.map((s) => [s.code, s.description]));
   const inGroups = new Set(doc.groups.flatMap((g) => g.studentIds));
-  const count = (ids: string[], code: string) => ids.filter((id) => needsOf.get(id)?.includes(code)).length;
+  const count = (ids: string[], code: string, of: Map<string, string[]>) => ids.filter((id) => of.get(id)?.includes(code)).length;
   return {
     saved: true, rev: doc.rev, savedAt: doc.savedAt.toISOString(), reteachLevels: RETEACH_LEVELS,
     // Students graded since the save are not in any group yet: list them so the teacher can place them.
@@ -646,8 +647,8 @@ async function savedGroupsView(d: ClassData): Promise<GroupsView | null> {
     groups: doc.groups.map((g, n) => ({
       number: n + 1, name: g.name ?? null,
       students: g.studentIds.map((id) => ({ personId: id, displayName: names.get(id) ?? '', needs: needsOf.get(id) ?? [] })),
-      reteach: g.reteach.map((code) => ({ code, description: described.get(code) ?? '', students: count(g.studentIds, code) })),
-      extend: g.extend.map((code) => ({ code, description: described.get(code) ?? '', students: g.studentIds.filter((id) => graded.some((x) => x.personId === id && x.notMastered.includes(code))).length })),
+      reteach: g.reteach.map((code) => ({ code, description: described.get(code) ?? '', students: count(g.studentIds, code, needsOf) })),
+      extend: g.extend.map((code) => ({ code, description: described.get(code) ?? '', students: count(g.studentIds, code, notMasteredOf) })),
       practiceItems: g.practiceItems.map((p) => ({ id: p.id ?? '', version: p.version ?? 1, title: p.title ?? '', standard: p.standard ?? '' })),
     })),
   };
