@@ -317,6 +317,12 @@ describe('time limits', () => {
     await api(teacher, 'PUT', `/placements/${placementId}/accommodations/${changed.ctx.userId}`, { timeMultiplier: 2, readAloud: false });
     const { body: a2now } = await api(changed, 'GET', `/attempts/${a2.id}`);
     expect(Date.parse(a2now.deadline) - Date.parse(a2now.startedAt)).toBe(20 * 60_000);
+    await backdateAttempt(a2.id, 12); // past the plain limit, inside the doubled one
+    expect((await save(changed, a2.id, 1, RIGHT[1], 1)).status).toBe(200);
+    // Taken back to plain time while answering: the very next save is refused and the attempt submitted.
+    await api(teacher, 'PUT', `/placements/${placementId}/accommodations/${changed.ctx.userId}`, { timeMultiplier: 1, readAloud: false });
+    expect((await save(changed, a2.id, 2, RIGHT[2], 1)).status).toBe(409);
+    expect((await api(changed, 'GET', `/attempts/${a2.id}`)).body.status).toBe('submitted');
 
     const unlimited = await student();
     await api(teacher, 'PUT', `/placements/${placementId}/accommodations/${unlimited.ctx.userId}`, { timeMultiplier: null, readAloud: false });
