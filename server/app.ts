@@ -90,7 +90,7 @@ export async function createApp(o: AppOptions): Promise<ToolApp> {
     },
   }));
   // ABUSE: rate limits per IP/tenant/user (RATE_LIMIT_*), request size, query-operator keys; before every route.
-  app.use(abuseGuards({ sessions, bodyLimit: o.config.bodyLimit }));
+  app.use(abuseGuards({ sessions, bodyLimit: o.config.bodyLimit, settings: o.config.rateLimits }));
 
   app.get('/healthz', async (_req, res) => {
     const db = mongoose.connection.readyState === 1 ? await mongoose.connection.db!.admin().ping().then(() => 'ok', () => 'down') : 'down';

@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { gradeWorkerSettingsFromEnv, type GradeWorkerEnvSettings } from './grades/worker-env.js';
+import { rateLimitSettings, type RateLimitSettings } from './http/rate-limit.js';
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -34,6 +36,10 @@ export interface Config {
   sessionSeconds: number;
   bodyLimit: string;
   adminToken: string | undefined;
+  /** RATE_LIMIT_* (server/http/rate-limit.ts). */
+  rateLimits: RateLimitSettings;
+  /** GRADES_* (server/grades/worker-env.ts). */
+  gradeWorker: GradeWorkerEnvSettings;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -61,5 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSeconds: Math.round(e.SESSION_HOURS * 3600),
     bodyLimit: e.BODY_LIMIT,
     adminToken: e.ADMIN_TOKEN,
+    rateLimits: rateLimitSettings(present),
+    gradeWorker: gradeWorkerSettingsFromEnv(present),
   };
 }

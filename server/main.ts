@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import { seedContent } from './content/seed.js';
 import { registerGradeHooks } from './grades/hooks.js';
-import { startGradeWorkerFromEnv } from './grades/worker.js';
+import { startGradeWorkerWith } from './grades/worker.js';
 import { registerMasteryHooks } from './mastery/mastery.service.js';
 import { createApp, type ToolApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
@@ -44,7 +44,7 @@ export async function startTool(config: Config = loadConfig(), log: Logger = cre
   const stopCleanup = startCleanupJob(log);
   const stopReannounce = startReannounceJob(log);
   // WORKERS: grades
-  const gradeWorker = startGradeWorkerFromEnv(log);
+  const gradeWorker = startGradeWorkerWith(config.gradeWorker, log);
   log.info({ url }, 'Growthline is listening');
 
   let stopping: Promise<void> | undefined;

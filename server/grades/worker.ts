@@ -12,6 +12,7 @@ import { SCOPES } from '../lti/registration.js';
 import { getPlacement } from '../placements/placement.service.js';
 import { AgsError, DEFAULT_AGS_TIMEOUT_MS, findOrCreateLineItem, postScore, type AgsScore, type LineItemQuery } from './ags.js';
 import { afterFailure, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import type { GradeWorkerEnvSettings } from './worker-env.js';
 import { GradeColumnModel, NO_LEASE, StandardColumnModel, type GradeOutboxDoc } from './outbox.model.js';
 import { claimScore, findDueScores, onScoreQueued, releaseAllLeases, releaseScore, serialWrite, settleFailedTry, settleSent } from './outbox.service.js';
 
@@ -77,46 +78,12 @@ export interface GradeWorker {
   stop(): Promise<void>;
 }
 
-const EnvSchema = z.object({
-  GRADES_WORKER: z.enum(['on', 'off']).optional(),
-  GRADES_MAX_TRIES: z.coerce.number().int().min(1).max(100).optional(),
-  GRADES_BACKOFF_BASE_MS: z.coerce.number().int().min(1).optional(),
-  GRADES_BACKOFF_CAP_MS: z.coerce.number().int().min(1).optional(),
-  GRADES_TIMEOUT_MS: z.coerce.number().int().min(10).max(300_000).optional(),
-  GRADES_LEASE_MS: z.coerce.number().int().min(100).optional(),
-  GRADES_POLL_MS: z.coerce.number().int().min(5).optional(),
-  GRADES_PER_PLATFORM: z.coerce.number().int().min(1).max(100).optional(),
-});
-
-/** Settings from GRADES_* environment variables (unset ones keep their defaults); a bad value fails start-up. */
-export function gradeWorkerSettingsFromEnv(env: NodeJS.ProcessEnv): Partial<GradeWorkerOptions> & { enabled: boolean } {
-  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('GRADES_') && v !== undefined && v !== ''));
-  const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new Error(`Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  }
-  const e = parsed.data;
-  const backoff: Partial<BackoffPolicy> = {
-    ...(e.GRADES_MAX_TRIES ? { maxTries: e.GRADES_MAX_TRIES } : {}),
-    ...(e.GRADES_BACKOFF_BASE_MS ? { baseMs: e.GRADES_BACKOFF_BASE_MS } : {}),
-    ...(e.GRADES_BACKOFF_CAP_MS ? { capMs: e.GRADES_BACKOFF_CAP_MS } : {}),
-  };
-  return {
-    enabled: e.GRADES_WORKER !== 'off',
-    backoff,
-    ...(e.GRADES_TIMEOUT_MS ? { requestTimeoutMs: e.GRADES_TIMEOUT_MS } : {}),
-    ...(e.GRADES_LEASE_MS ? { leaseMs: e.GRADES_LEASE_MS } : {}),
-    ...(e.GRADES_POLL_MS ? { pollMs: e.GRADES_POLL_MS } : {}),
-    ...(e.GRADES_PER_PLATFORM ? { perPlatform: e.GRADES_PER_PLATFORM } : {}),
-  };
-}
-
 /**
- * The worker main.ts starts: settings from the environment (GRADES_*), then `overrides`.
+ * The worker main.ts starts: settings from the configuration (GRADES_*, server/config.ts), then `overrides`.
  * GRADES_WORKER=off runs none (another process sends the grades); stop() is then a no-op.
  */
-export function startGradeWorkerFromEnv(log: Logger, env: NodeJS.ProcessEnv = process.env, overrides: Partial<GradeWorkerOptions> = {}): GradeWorker {
-  const { enabled, ...settings } = gradeWorkerSettingsFromEnv(env);
+export function startGradeWorkerWith(fromConfig: GradeWorkerEnvSettings, log: Logger, overrides: Partial<GradeWorkerOptions> = {}): GradeWorker {
+  const { enabled, ...settings } = fromConfig;
   if (!enabled) {
     log.info('grade worker is off in this process (GRADES_WORKER=off)');
     return { owner: '', wake() {}, idle: async () => {}, stop: async () => {} };

@@ -52,7 +52,7 @@ export interface RateLimitSettings {
   ltiPerTenant: number;
 }
 
-export function rateLimitSettings(env: NodeJS.ProcessEnv = process.env): RateLimitSettings {
+export function rateLimitSettings(env: NodeJS.ProcessEnv): RateLimitSettings {
   const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('RATE_LIMIT_') && v !== undefined && v !== ''));
   const parsed = SettingsSchema.safeParse(present);
   if (!parsed.success) {
@@ -118,7 +118,7 @@ export interface AbuseGuardOptions {
   sessions: SessionIssuer;
   /** BODY_LIMIT: the JSON API's body limit. */
   bodyLimit: string;
-  settings?: RateLimitSettings;
+  settings: RateLimitSettings;
 }
 
 /**
@@ -127,7 +127,7 @@ export interface AbuseGuardOptions {
  * own express.json() then finds the body parsed and does nothing.
  */
 export function abuseGuards(o: AbuseGuardOptions): express.Router {
-  const s = o.settings ?? rateLimitSettings();
+  const s = o.settings;
   const apiMaxBytes = parseByteSize(o.bodyLimit);
   const r = express.Router();
 

@@ -20,14 +20,11 @@ let tenantB: TestTenant;
 let tenantC: TestTenant;
 
 beforeAll(async () => {
-  // The app reads RATE_LIMIT_* from the process environment; each test file is its own process.
-  Object.assign(process.env, LIMITS);
-  tool = await startTestTool();
+  tool = await startTestTool(LIMITS);
   [tenantA, tenantB, tenantC] = await Promise.all([createTestTenant(), createTestTenant(), createTestTenant()]);
 });
 afterAll(async () => {
   await tool?.stop();
-  for (const k of Object.keys(LIMITS)) delete process.env[k];
 });
 
 interface Answer { status: number; headers: Record<string, string | string[] | undefined>; text: string; json(): any }

@@ -25,8 +25,9 @@ export async function startTestTool(env: Record<string, string> = {}, opts: Test
     NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', MONGODB_URI: `${base}${dbName}`,
     LTI_KEY: randomBytes(24).toString('hex'), LOG_LEVEL: process.env.GL_TEST_LOG_LEVEL ?? 'silent',
     ...(opts.host ? { PUBLIC_URL: `http://${opts.host}:${port}` } : {}),
-    // Tests that turn the admin API on set it in the process environment, as an operator would.
-    ...(process.env.ADMIN_TOKEN ? { ADMIN_TOKEN: process.env.ADMIN_TOKEN } : {}),
+    // Tests that turn the admin API on, or set rate limits or the grade worker, set them in the process environment,
+    // as an operator would.
+    ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v && (k === 'ADMIN_TOKEN' || k.startsWith('RATE_LIMIT_') || k.startsWith('GRADES_')))),
     ...env,
   });
   return startTool(config, createLogger(config.logLevel));
