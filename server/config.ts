@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseEnv } from './env-schema.js';
 import { gradeWorkerSettingsFromEnv, type GradeWorkerEnvSettings } from './grades/worker-env.js';
 import { rateLimitSettings, type RateLimitSettings } from './http/rate-limit.js';
 
@@ -43,14 +44,7 @@ export interface Config {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // An empty variable (common in compose files and CI) means "not set".
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(EnvSchema, env);
   const production = e.NODE_ENV === 'production';
   if (production && !e.LTI_KEY) throw new Error('Invalid configuration:\n  LTI_KEY: required when NODE_ENV=production');
   if (production && !e.PUBLIC_URL) throw new Error('Invalid configuration:\n  PUBLIC_URL: required when NODE_ENV=production');
@@ -67,7 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSeconds: Math.round(e.SESSION_HOURS * 3600),
     bodyLimit: e.BODY_LIMIT,
     adminToken: e.ADMIN_TOKEN,
-    rateLimits: rateLimitSettings(present),
-    gradeWorker: gradeWorkerSettingsFromEnv(present),
+    rateLimits: rateLimitSettings(env),
+    gradeWorker: gradeWorkerSettingsFromEnv(env),
   };
 }

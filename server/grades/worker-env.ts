@@ -1,6 +1,7 @@
 // The grade worker's settings from GRADES_* environment variables, read once with the rest of the configuration
 // (server/config.ts) so a bad value fails start-up with the others. Kept apart from worker.ts, which loads models.
 import { z } from 'zod';
+import { parseEnv } from '../env-schema.js';
 import type { BackoffPolicy } from './backoff.js';
 import type { GradeWorkerOptions } from './worker.js';
 
@@ -19,12 +20,7 @@ const EnvSchema = z.object({
 
 /** Settings from GRADES_* environment variables (unset ones keep their defaults); a bad value fails start-up. */
 export function gradeWorkerSettingsFromEnv(env: NodeJS.ProcessEnv): GradeWorkerEnvSettings {
-  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('GRADES_') && v !== undefined && v !== ''));
-  const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new Error(`Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(EnvSchema, env, 'GRADES_');
   const backoff: Partial<BackoffPolicy> = {
     ...(e.GRADES_MAX_TRIES ? { maxTries: e.GRADES_MAX_TRIES } : {}),
     ...(e.GRADES_BACKOFF_BASE_MS ? { baseMs: e.GRADES_BACKOFF_BASE_MS } : {}),

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
 import { z } from 'zod';
+import { parseEnv } from '../env-schema.js';
 import type { LaunchContext, SessionIssuer } from '../auth/session.js';
 import { InvalidInput, renderErrorPage, sendProblem, TooLarge, TooManyRequests } from './problem.js';
 
@@ -53,12 +54,7 @@ export interface RateLimitSettings {
 }
 
 export function rateLimitSettings(env: NodeJS.ProcessEnv): RateLimitSettings {
-  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('RATE_LIMIT_') && v !== undefined && v !== ''));
-  const parsed = SettingsSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new Error(`Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(SettingsSchema, env, 'RATE_LIMIT_');
   return {
     windowMs: e.RATE_LIMIT_WINDOW_SECONDS * 1000,
     apiPerIp: e.RATE_LIMIT_API_PER_IP, apiPerTenant: e.RATE_LIMIT_API_PER_TENANT, apiPerUser: e.RATE_LIMIT_API_PER_USER,
