@@ -10,14 +10,14 @@ import { scoreResponse } from '../content/scoring.js';
 import { AssemblyError } from '../content/forms.js';
 import { AttemptModel, type AttemptDoc } from '../delivery/attempt.model.js';
 import { announceAndRecord } from '../delivery/announce.js';
+import { loadOwned, notYours } from '../delivery/attempt-access.js';
 import { folded, readForFold } from '../delivery/answer-journal.js';
 import { pinnedItemVersions, standardDescriptions } from '../delivery/content-cache.js';
 import type { SubmittedAttempt } from '../delivery/events.js';
 import { oneAtATime } from '../delivery/one-at-a-time.js';
 import { tallyByStandard, type MasteryLevel } from '../delivery/results.js';
-import { Conflict, NotAllowed, NotFound } from '../http/problem.js';
+import { Conflict } from '../http/problem.js';
 import { log } from '../log.js';
-import { isStaff } from '../lti/roles.js';
 import { planDifficulties, planFor } from './adaptive-plan.js';
 import { nextStep, RouteMismatch, type ModulePlan, type StageModule } from './mst.js';
 import { scoreOnScale, type ScaleSummary } from './scale-report.js';
@@ -143,19 +143,6 @@ export function openPositionFilter(a: Attempt, position: number): Record<string,
 
 // ---------------------------------------------------------------------------------------------------------------
 // Submitting a part
-
-const isObjectId = (id: string) => /^[a-f0-9]{24}$/i.test(id);
-const notYours = () => new NotFound('No attempt with this id exists for you. Open the activity again from your course.');
-
-async function loadOwned(ctx: LaunchContext, attemptId: string): Promise<Attempt> {
-  if (!isObjectId(attemptId)) throw notYours();
-  // By _id alone (the one filter FerretDB hands to SQLite instead of decoding every document); the tenant and owner are checked here.
-  const a = (await AttemptModel.findOne({ _id: attemptId }).lean()) as Attempt | null;
-  if (!a || String(a.tenantId) !== ctx.tenantId) throw notYours();
-  if (String(a.personId) === ctx.userId) return a;
-  if (isStaff(ctx.roles) && String(a.courseId) === ctx.courseId) throw new NotAllowed('Teachers can see a student\'s results, but cannot answer or submit for them.');
-  throw notYours();
-}
 
 /**
  * Submits part `part` of the student's adaptive attempt, idempotently: the first call scores it and routes; a retry

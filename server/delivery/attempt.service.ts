@@ -21,6 +21,7 @@ import { announceAndRecord } from './announce.js';
 import type { SubmittedAttempt } from './events.js';
 import { pickFormIndex } from './form-choice.js';
 import { oneAtATime } from './one-at-a-time.js';
+import { isCourseStaff, isObjectId, isOwner, loadAttempt, loadOwned, notYours, ownedBy } from './attempt-access.js';
 import { appendAnswer, attemptStarted, folded, forgetAttempt, liveAnswers, liveInQueue, readForFold, type StoredResponse } from './answer-journal.js';
 import { adaptivePart, checkOpenPosition, finishAdaptive, isAdaptive, openPositionFilter, startAdaptive, type AdaptivePartView } from '../adaptive/adaptive-delivery.js';
 import { planDifficulties } from '../adaptive/adaptive-plan.js';
@@ -102,40 +103,9 @@ interface StoredResult {
 
 type Attempt = AttemptDoc;
 
-const isObjectId = (id: string) => /^[a-f0-9]{24}$/i.test(id);
 const responseKey = (position: number) => `p${position}`;
 const responsesOf = (a: Attempt) => (a.responses ?? {}) as Record<string, StoredResponse | undefined>;
 const ref = (r: { id?: string; itemId?: string; version: number }) => `${r.id ?? r.itemId}@${r.version}`;
-
-// ---------------------------------------------------------------------------------------------
-// Loading and access
-
-function notYours(): NotFound {
-  return new NotFound('No attempt with this id exists for you. Open the activity again from your course.');
-}
-
-async function loadAttempt(ctx: LaunchContext, attemptId: string): Promise<Attempt> {
-  if (!isObjectId(attemptId)) throw notYours();
-  // By _id alone (the one filter FerretDB hands to SQLite instead of decoding every document); the tenant is checked here instead.
-  const a = (await AttemptModel.findOne({ _id: attemptId }).lean()) as Attempt | null;
-  if (!a || String(a.tenantId) !== ctx.tenantId) throw notYours();
-  return a;
-}
-
-const isOwner = (ctx: LaunchContext, a: Attempt) => String(a.personId) === ctx.userId && String(a.tenantId) === ctx.tenantId;
-const isCourseStaff = (ctx: LaunchContext, a: Attempt) => isStaff(ctx.roles) && String(a.courseId) === ctx.courseId;
-
-/** The owner's attempt; a teacher of the course may know it exists but may not act as the student. */
-async function loadOwned(ctx: LaunchContext, attemptId: string): Promise<Attempt> {
-  return ownedBy(ctx, await loadAttempt(ctx, attemptId));
-}
-
-function ownedBy(ctx: LaunchContext, a: Attempt | null): Attempt {
-  if (!a || String(a.tenantId) !== ctx.tenantId) throw notYours();
-  if (isOwner(ctx, a)) return a;
-  if (isCourseStaff(ctx, a)) throw new NotAllowed('Teachers can see a student\'s results, but cannot answer or submit for them.');
-  throw notYours();
-}
 
 // ---------------------------------------------------------------------------------------------
 // Time
