@@ -7,7 +7,7 @@ import { NotFound } from '../http/problem.js';
 import { forgetPlatformServices } from '../lti/service-token.js';
 import type { LtiService } from '../lti/provider.js';
 import { PlatformModel, TenantModel } from '../tenants/tenant.model.js';
-import { findPlatform, forgetFrameOriginsCache, listPlatforms, type PlatformView } from '../tenants/tenant.service.js';
+import { findPlatform, forgetFrameOriginsCache } from '../tenants/tenant.service.js';
 
 export interface RemovalReport {
   platform: { issuer: string; clientId: string; name: string };

@@ -55,7 +55,8 @@ const held = new Map<string, Held>();
 let loaded: Promise<void> | undefined;
 
 const keyOf = (id: string | ObjectId) => String(id).toLowerCase();
-const responseKey = (position: number) => `p${position}`;
+/** Where an attempt stores the answer to a question: `responses.p<position>`. */
+export const responseKey = (position: number) => `p${position}`;
 
 function remember(id: string, h: Held): void {
   held.delete(id);
@@ -69,16 +70,22 @@ function remember(id: string, h: Held): void {
   }
 }
 
-/** Adds answers, the newest seq winning (the journal's and the attempt's own agree on every seq both hold). */
+/** Keeps the newer of two answers to one question (the journal's and the attempt's own agree on every seq both hold). */
+function keepNewer(into: Map<number, StoredResponse>, position: number, r: StoredResponse): void {
+  const had = into.get(position);
+  if (!had || had.seq < r.seq) into.set(position, r);
+}
+
+/** Adds an attempt's stored answers, the newest seq winning. */
 function mergeInto(into: Map<number, StoredResponse>, responses: Pick<Attempt, 'responses'>['responses']): Map<number, StoredResponse> {
   for (const [k, r] of Object.entries((responses ?? {}) as Record<string, StoredResponse | undefined>)) {
-    if (!r || !/^p\d+$/.test(k)) continue;
-    const position = Number(k.slice(1));
-    const had = into.get(position);
-    if (!had || had.seq < r.seq) into.set(position, r);
+    if (r && /^p\d+$/.test(k)) keepNewer(into, Number(k.slice(1)), r);
   }
   return into;
 }
+
+/** The attempt with the journal's answers added to its own. */
+const withJournal = (a: Attempt, l: LiveAttempt): Attempt => ({ ...a, responses: responsesObject(mergeInto(new Map(l.responses), a.responses)) });
 
 /** What a save checks, taken from an attempt read in full (no answers, no results, no adaptive plan). */
 function factsOf(a: SaveFacts): SaveFacts {
@@ -94,7 +101,7 @@ async function loadJournal(): Promise<void> {
     const id = keyOf(e.attemptId);
     const h: Held = held.get(id) ?? { responses: new Map(), entries: [], readAt: 0 };
     h.entries.push(e._id);
-    mergeInto(h.responses, { [responseKey(e.position)]: { value: e.value as ResponseValue, seq: e.seq, savedAt: e.savedAt } });
+    keepNewer(h.responses, e.position, { value: e.value as ResponseValue, seq: e.seq, savedAt: e.savedAt });
     held.set(id, h);
   }
 }
@@ -144,7 +151,7 @@ export async function attemptStarted(a: Attempt): Promise<void> {
 }
 
 /** The answers as the attempt stores them: `p<position>` → { value, seq, savedAt }. */
-export const responsesObject = (m: Map<number, StoredResponse>) => Object.fromEntries([...m].map(([p, r]) => [responseKey(p), r]));
+const responsesObject = (m: Map<number, StoredResponse>) => Object.fromEntries([...m].map(([p, r]) => [responseKey(p), r]));
 
 /** Appends one answer to the journal; the save is acknowledged after this resolves. Inside the attempt's queue. */
 export async function appendAnswer(l: LiveAttempt, position: number, value: ResponseValue, seq: number, savedAt: Date): Promise<void> {
@@ -159,7 +166,7 @@ export async function appendAnswer(l: LiveAttempt, position: number, value: Resp
 export async function liveAnswers(a: Attempt): Promise<Attempt> {
   if (a.status !== 'in-progress' || (await databaseEngine()) !== 'ferretdb') return a;
   const l = await oneAtATime(keyOf(a._id), () => liveInQueue(a._id));
-  return l ? { ...a, responses: responsesObject(mergeInto(new Map(l.responses), a.responses)) } : a;
+  return l ? withJournal(a, l) : a;
 }
 
 /**
@@ -171,7 +178,7 @@ export async function readForFold(attemptId: string | ObjectId): Promise<{ attem
   if (!attempt) return null;
   if (attempt.status !== 'in-progress' || (await databaseEngine()) !== 'ferretdb') return { attempt, live: null };
   const l = await liveInQueue(attemptId);
-  return { attempt: l ? { ...attempt, responses: responsesObject(mergeInto(new Map(l.responses), attempt.responses)) } : attempt, live: l };
+  return { attempt: l ? withJournal(attempt, l) : attempt, live: l };
 }
 
 /**

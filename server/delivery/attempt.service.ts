@@ -22,7 +22,7 @@ import type { SubmittedAttempt } from './events.js';
 import { pickFormIndex } from './form-choice.js';
 import { oneAtATime } from './one-at-a-time.js';
 import { isCourseStaff, isObjectId, isOwner, loadAttempt, loadOwned, notYours, ownedBy } from './attempt-access.js';
-import { appendAnswer, attemptStarted, folded, forgetAttempt, liveAnswers, liveInQueue, readForFold, type StoredResponse } from './answer-journal.js';
+import { appendAnswer, attemptStarted, folded, forgetAttempt, liveAnswers, liveInQueue, readForFold, responseKey, type StoredResponse } from './answer-journal.js';
 import { adaptivePart, checkOpenPosition, finishAdaptive, isAdaptive, openPositionFilter, startAdaptive, type AdaptivePartView } from '../adaptive/adaptive-delivery.js';
 import { planDifficulties } from '../adaptive/adaptive-plan.js';
 import { scoreOnScale, type ScaleSummary } from '../adaptive/scale-report.js';
@@ -103,7 +103,6 @@ interface StoredResult {
 
 type Attempt = AttemptDoc;
 
-const responseKey = (position: number) => `p${position}`;
 const responsesOf = (a: Attempt) => (a.responses ?? {}) as Record<string, StoredResponse | undefined>;
 const ref = (r: { id?: string; itemId?: string; version: number }) => `${r.id ?? r.itemId}@${r.version}`;
 

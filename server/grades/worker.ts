@@ -4,7 +4,6 @@
 // a crashed process's leases simply expire.
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
-import { z } from 'zod';
 import { getAssessment } from '../content/content.service.js';
 import { getCourse } from '../courses/course.service.js';
 import type { Logger } from '../log.js';

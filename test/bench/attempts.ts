@@ -152,7 +152,9 @@ async function settle(url: string, student?: BenchStudent, maxMs = 30_000): Prom
   say(`  (the tool was still busy ${maxMs / 1000} s after the last run)`);
 }
 
-export type SavePhase = 'warm-up' | 'floor' | 'steps' | 'steady';
+/** The parts of the save section, in the order they run. */
+export const SAVE_PHASES = ['warm-up', 'floor', 'steady', 'steps'] as const;
+export type SavePhase = typeof SAVE_PHASES[number];
 
 /** `phase` hears which part of the section runs (the RSS sampler tags its samples with it). */
 export async function runSaves(o: { url: string; students: BenchStudent[]; steadyRate: number; steadyRuns: number; steadySeconds: number; stepRates: number[]; stepSeconds: number; pids: { tool?: number; database?: number }; phase?: (p: SavePhase) => void }): Promise<SaveResults> {

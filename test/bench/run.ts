@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   say(`Growthline benchmark${QUICK ? ' (quick)' : ''} — ${host.cpu}, ${host.cores} cores, ${host.memoryGb} GB, Node ${host.node}, load ${host.loadAverageAtStart.join(' ')}`);
 
   const { addStudents, checkOneLaunch, compareLaunches } = await import('./launches.js');
-  const { deliveryMounted, runSaves, runSubmits, seedStudents } = await import('./attempts.js');
+  const { deliveryMounted, runSaves, runSubmits, SAVE_PHASES, seedStudents } = await import('./attempts.js');
   const { runGradeOutbox } = await import('./grades.js');
   const { createPlatform } = await import('../platform/index.js');
   const { createSessionIssuer } = await import('../../server/auth/session.js');
@@ -198,9 +198,9 @@ async function main(): Promise<void> {
         // The target is for the save load (the steady runs); the step-up goes on past it, until a rate fails.
         const peakOf = (ps: SavePhase[]) => Math.max(0, ...samples.filter((x) => ps.includes(x.phase)).map((x) => x.rss));
         const peak = peakOf(['steady']);
-        const peakAll = peakOf(['warm-up', 'floor', 'steps', 'steady']);
+        const peakAll = peakOf([...SAVE_PHASES]);
         sections['answer saves'] = { students: students.length, ...saves };
-        sections['server memory'] = { idleAfterSeedRss: idle, peakRssSteady: peak, peakRssWholeSection: peakAll, byPhase: Object.fromEntries((['warm-up', 'floor', 'steps', 'steady'] as const).map((p) => [p, peakOf([p])])), samples: samples.length, sampledEveryMs: SETTINGS.rssSampleMs };
+        sections['server memory'] = { idleAfterSeedRss: idle, peakRssSteady: peak, peakRssWholeSection: peakAll, byPhase: Object.fromEntries(SAVE_PHASES.map((p) => [p, peakOf([p])])), samples: samples.length, sampledEveryMs: SETTINGS.rssSampleMs };
         const s = saves.steady;
         row(`saves/s at a steady ${s.target}/s (${students.length} students)`, `${round(s.achieved)}/s`, `${s.target}/s`, s.achieved >= 0.95 * s.target);
         row(`save p50 / p95 at ${s.target}/s`, `${ms(s.p50)} / ${ms(s.p95)}`, `p95 < ${TARGETS.saveP95Ms} ms`, s.p95 < TARGETS.saveP95Ms);
